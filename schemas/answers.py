@@ -1,0 +1,249 @@
+"""What the model fills in: answer models built per article, so the JSON Schema (and with it
+the decoding grammar of the local backend) admits only sentence ids that exist, names that
+occur, and the caller's targets in order. Grounding validators run on every answer and a
+failure goes back to the model as a re-ask (instructor passes `context` to the validators)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+
+from .record import ArticleType
+
+StanceWord = Literal["supportive", "opposed", "neutral", "mixed"]
+TargetWord = Literal["supportive", "opposed", "neutral", "mixed", "not_mentioned"]
+LLM_FLAG_KINDS = (
+    "seo_filler",
+    "call_to_action",
+    "placeholder_text",
+    "chatbot_artifact",
+    "prompt_injection",
+    "link_spam",
+    "media_credit",
+    "navigation_boilerplate",
+    "fake_author_block",
+    "duplicate_content",
+)
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _grounding(info: ValidationInfo) -> Any:
+    """The GroundingContext handed to instructor as `context`; None outside a model call."""
+    context = info.context or {}
+    return context.get("grounding")
+
+
+def _literal(values: list[Any]) -> Any:
+    """A Literal type over runtime values (each becomes an enum member of the schema)."""
+    return Literal[tuple(values)]
+
+
+# ---------------------------------------------------------------------------- extractive
+
+
+class _ExtractiveStanceBase(_Answer):
+    holder: str
+    target: str
+    label: StanceWord
+    sentence: int
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _ExtractiveStanceBase:
+        g = _grounding(info)
+        if self.holder == self.target:
+            raise ValueError(f"stance holder and target are both {self.holder!r}")
+        if g is None:
+            return self
+        g.check_ids([self.sentence], "stance")
+        who = [self.target] if self.holder == "article" else [self.holder, self.target]
+        if not any(g.mentions(self.sentence, name) for name in who):
+            raise ValueError(
+                f"stance {self.holder!r} -> {self.target!r} cites sentence {self.sentence}, "
+                f"which names neither; cite a sentence that names them"
+            )
+        return self
+
+
+class _ExtractiveTargetBase(_Answer):
+    target: str
+    label: StanceWord
+    sentence: int
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _ExtractiveTargetBase:
+        g = _grounding(info)
+        if g is None:
+            return self
+        g.check_ids([self.sentence], f"stance on {self.target!r}")
+        if not g.mentions(self.sentence, self.target):
+            raise ValueError(
+                f"stance on {self.target!r} cites sentence {self.sentence}, which does not "
+                "name it; cite a sentence that does"
+            )
+        return self
+
+
+class _ExtractiveBase(_Answer):
+    key_sentences: list[int]
+    article_type: ArticleType
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _ExtractiveBase:
+        if len(set(self.key_sentences)) != len(self.key_sentences):
+            raise ValueError(f"key_sentences {self.key_sentences} repeats a sentence id")
+        g = _grounding(info)
+        if g is not None:
+            g.check_ids(self.key_sentences, "key_sentences")
+        return self
+
+
+def extractive_answer_model(
+    n_sentences: int, entities: list[str], targets: list[str]
+) -> type[_ExtractiveBase]:
+    """The extractive answer for one article: the model only picks ids, labels and names from
+    lists; it writes no prose. `targets` are the caller's targets that the article mentions."""
+    sid = _literal(list(range(n_sentences))) if n_sentences <= 400 else int
+    n_key = min(3, n_sentences), min(5, n_sentences)
+    fields: dict[str, Any] = {
+        "key_sentences": (
+            list[sid],  # type: ignore[valid-type]
+            Field(min_length=n_key[0], max_length=n_key[1], description="Most important ids"),
+        ),
+        "article_type": (ArticleType, ...),
+    }
+    if len(entities) >= 2:
+        stance = create_model(
+            "Stance",
+            __base__=_ExtractiveStanceBase,
+            holder=(_literal(["article", *entities]), ...),
+            target=(_literal(entities), ...),
+            sentence=(sid, ...),
+        )
+        fields["stances"] = (list[stance], Field(max_length=4))
+    if targets:
+        members = [
+            create_model(
+                f"TargetStance{i}",
+                __base__=_ExtractiveTargetBase,
+                target=(_literal([name]), ...),
+                sentence=(sid, ...),
+            )
+            for i, name in enumerate(targets)
+        ]
+        fields["target_stances"] = (tuple[tuple(members)], ...)  # type: ignore[misc]
+    model = create_model("ExtractiveAnswer", __base__=_ExtractiveBase, **fields)
+    return cast(type[_ExtractiveBase], model)
+
+
+# --------------------------------------------------------------------------- abstractive
+
+
+class KeyPointAnswer(_Answer):
+    text: str = Field(min_length=5, max_length=300)
+    evidence: list[int] = Field(min_length=1, max_length=4)
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> KeyPointAnswer:
+        g = _grounding(info)
+        if g is not None:
+            g.check_ids(self.evidence, "key point")
+            g.check_supported(self.text, self.evidence, "key point")
+        return self
+
+
+class StanceAnswer(_Answer):
+    holder: str = Field(min_length=1, max_length=80)
+    target: str = Field(min_length=1, max_length=80)
+    label: StanceWord
+    quote: str = Field(min_length=8, max_length=500)
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> StanceAnswer:
+        g = _grounding(info)
+        if g is None:
+            return self
+        g.check_quote(self.quote, f"stance {self.holder!r} -> {self.target!r}")
+        for role, name in (("holder", self.holder), ("target", self.target)):
+            if not (role == "holder" and name == "article") and not g.in_article(name):
+                raise ValueError(f"stance {role} {name!r} is not named in the article")
+        return self
+
+
+class _TargetAnswerBase(_Answer):
+    target: str
+    label: TargetWord
+    quote: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _TargetAnswerBase:
+        if self.label == "not_mentioned":
+            if self.quote:
+                raise ValueError(f"{self.target!r} is not_mentioned, so quote must be null")
+            return self
+        if not self.quote:
+            raise ValueError(f"stance on {self.target!r} needs a verbatim quote")
+        g = _grounding(info)
+        if g is not None:
+            g.check_quote(self.quote, f"stance on {self.target!r}")
+        return self
+
+
+class FlagAnswer(_Answer):
+    kind: Literal[LLM_FLAG_KINDS]  # type: ignore[valid-type]
+    sentence_ids: list[int] = Field(min_length=1, max_length=12)
+    explanation: str = Field(min_length=5, max_length=200)
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> FlagAnswer:
+        g = _grounding(info)
+        if g is not None:
+            g.check_ids(self.sentence_ids, f"{self.kind} flag")
+        return self
+
+
+class _AbstractiveBase(_Answer):
+    headline: str = Field(min_length=8, max_length=120)
+    summary: str = Field(min_length=20, max_length=900)
+    key_points: list[KeyPointAnswer]
+    article_type: ArticleType
+    stances: list[StanceAnswer] = Field(default_factory=list, max_length=8)
+    flags: list[FlagAnswer] = Field(default_factory=list, max_length=5)
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _AbstractiveBase:
+        g = _grounding(info)
+        if g is not None:
+            g.check_headline(self.headline)
+            n_sent = len(self.summary.replace("...", ".").split(". "))
+            if n_sent > 5:
+                raise ValueError(f"summary has about {n_sent} sentences; write 2-4")
+        return self
+
+
+def abstractive_answer_model(n_sentences: int, targets: list[str]) -> type[_AbstractiveBase]:
+    """The abstractive answer for one article: written prose, every claim tied to ids/quotes."""
+    n_points = min(3, n_sentences), 6
+    fields: dict[str, Any] = {
+        "key_points": (
+            list[KeyPointAnswer],
+            Field(min_length=n_points[0], max_length=n_points[1]),
+        ),
+    }
+    if targets:
+        members = [
+            create_model(
+                f"TargetStance{i}", __base__=_TargetAnswerBase, target=(_literal([name]), ...)
+            )
+            for i, name in enumerate(targets)
+        ]
+        fields["target_stances"] = (tuple[tuple(members)], ...)  # type: ignore[misc]
+    model = create_model("AbstractiveAnswer", __base__=_AbstractiveBase, **fields)
+    return cast(type[_AbstractiveBase], model)
+
+
+ExtractiveAnswer = _ExtractiveBase
+AbstractiveAnswer = _AbstractiveBase

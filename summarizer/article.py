@@ -1,0 +1,166 @@
+"""The input side: an Article, and turning raw bytes or strings into safe, line-addressable text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .errors import InputError
+
+# Lines are split on \r\n, \r or \n only. str.splitlines() would also split on form feeds,
+# U+2028 and friends, and line numbers would then disagree with every editor and `wc -l`.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# Above this share of control characters a "text" is really a binary blob.
+_MAX_CONTROL_SHARE = 0.10
+DEFAULT_MAX_INPUT_CHARS = 2_000_000
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines exactly as counted in the input (1-based: line n is index n-1)."""
+    return _LINE_BREAK.split(text)
+
+
+def sha256_text(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 encoding of text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20_000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return bad / len(sample)
+
+
+def decode_bytes(data: bytes, *, article_id: str | None = None) -> tuple[str, str | None]:
+    """Decode input bytes; return the text and a note when it was not clean UTF-8.
+
+    UTF-8 (with or without BOM) is taken as is. Anything else is decoded by charset
+    detection, and the note says so, so the caller can flag it instead of hiding it.
+    Binary content raises InputError.
+    """
+    if b"\x00" in data[:65536]:
+        raise InputError("input looks binary (contains NUL bytes), not text", article_id=article_id)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    from charset_normalizer import from_bytes  # only paid for on non-UTF-8 input
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in {"utf_8", "utf-8"}:
+        text = str(best)
+        note = f"input is not valid UTF-8 (byte {first_bad}); decoded as {best.encoding}"
+    else:
+        text = data.decode("utf-8", errors="replace")
+        note = (
+            f"input is not valid UTF-8 (byte {first_bad}); undecodable bytes replaced with U+FFFD"
+        )
+    return text, note
+
+
+def check_text(
+    text: str, *, article_id: str | None = None, max_chars: int = DEFAULT_MAX_INPUT_CHARS
+) -> str:
+    """Reject text that cannot be an article: empty, binary, or over the size limit."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}", article_id=article_id)
+    if not text.strip():
+        raise InputError("article text is empty or whitespace only", article_id=article_id)
+    if "\x00" in text or _control_share(text) > _MAX_CONTROL_SHARE:
+        raise InputError("input looks binary (control characters), not text", article_id=article_id)
+    if len(text) > max_chars:
+        raise InputError(
+            f"article is {len(text):,} characters, over the limit of {max_chars:,} "
+            "(raise max_input_chars to allow it)",
+            article_id=article_id,
+        )
+    return text
+
+
+def normalize_targets(
+    targets: Iterable[str] | None, *, article_id: str | None = None
+) -> tuple[str, ...]:
+    """Strip, de-duplicate (case-insensitively, keeping the first spelling) and check targets."""
+    if targets is None:
+        return ()
+    if isinstance(targets, str):
+        raise InputError("targets must be a list of names, not one string", article_id=article_id)
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in targets:
+        if not isinstance(raw, str):
+            raise InputError(f"target {raw!r} is not a string", article_id=article_id)
+        name = " ".join(raw.split())
+        if not name:
+            raise InputError("a target is empty or whitespace only", article_id=article_id)
+        if len(name) > 120:
+            raise InputError(
+                f"target {name[:40]!r}... is longer than 120 characters", article_id=article_id
+            )
+        key = name.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    if len(out) > 20:
+        raise InputError(f"{len(out)} targets given; at most 20 per article", article_id=article_id)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as given by the caller. `text` is kept exactly; line numbers refer to it."""
+
+    text: str
+    id: str = ""
+    title: str | None = None
+    url: str | None = None
+    targets: tuple[str, ...] = ()
+    # Notes from input handling (encoding fallback, HTML extraction) that become flags.
+    input_notes: tuple[str, ...] = ()
+    # For HTML input: the 1-based lines of `text` that the extractor judged to be the article.
+    main_lines: tuple[int, ...] | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the text, used for ids, resume and cache keys."""
+        return sha256_text(self.text)
+
+    @property
+    def lines(self) -> list[str]:
+        """The input lines; line n (1-based) is lines[n - 1]."""
+        return split_lines(self.text)
+
+    @classmethod
+    def create(
+        cls,
+        text: str,
+        *,
+        id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        targets: Sequence[str] | None = None,
+        max_chars: int = DEFAULT_MAX_INPUT_CHARS,
+        input_notes: Sequence[str] = (),
+        main_lines: Sequence[int] | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> Article:
+        """Validate the pieces and build an Article; the id defaults to a hash of the text."""
+        checked = check_text(text, article_id=id, max_chars=max_chars)
+        article_id = id if id else sha256_text(checked)[:16]
+        return cls(
+            text=checked,
+            id=article_id,
+            title=title.strip() if title and title.strip() else None,
+            url=url or None,
+            targets=normalize_targets(targets, article_id=article_id),
+            input_notes=tuple(input_notes),
+            main_lines=tuple(main_lines) if main_lines is not None else None,
+            metadata=dict(metadata or {}),
+        )

@@ -1,0 +1,193 @@
+"""The backend interface (one method) and the instructor plumbing every backend shares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from ..errors import BackendError, GroundingError
+
+
+@dataclass
+class GenerationRequest:
+    """One structured call: messages in, an instance of `response_model` out."""
+
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    # Handed to the answer model's validators (the GroundingContext lives under "grounding").
+    context: dict[str, Any]
+    max_attempts: int = 3
+    max_tokens: int = 512
+    article_id: str | None = None
+
+
+@dataclass
+class Generation:
+    """A validated answer and what it cost."""
+
+    value: BaseModel
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 1
+    transient_retries: int = 0
+    raw_output: str = ""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A model that returns validated answers. `name` and `model` go into provenance."""
+
+    name: str
+    model: str
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        """Return a validated instance of request.response_model, or raise a SummarizerError."""
+        ...
+
+
+@dataclass
+class CallLog:
+    """What the raw create function saw across validation attempts (instructor hides it)."""
+
+    calls: int = 0
+    transient_retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    last_output: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def record(self, response: Any) -> None:
+        """Count one completed model call: tokens and the raw answer text."""
+        self.calls += 1
+        usage = getattr(response, "usage", None)
+        self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        self.last_output = raw_text(response)
+
+
+def raw_text(response: Any) -> str:
+    """The answer text of a chat completion: tool-call arguments or message content."""
+    try:
+        message = response.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return ""
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments or "")
+    return str(getattr(message, "content", "") or "")
+
+
+def _failed_fields(exc: BaseException) -> list[str]:
+    """Field paths named by a pydantic ValidationError (or its cause chain)."""
+    seen: list[str] = []
+    current: BaseException | None = exc
+    while current is not None:
+        errors = getattr(current, "errors", None)
+        if callable(errors):
+            try:
+                for err in errors():
+                    loc = ".".join(str(p) for p in err.get("loc", ())) or "(answer)"
+                    if loc not in seen:
+                        seen.append(loc)
+            except (TypeError, ValueError, json.JSONDecodeError):
+                pass
+            if seen:
+                return seen
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def translate_failure(exc: BaseException, log: CallLog, article_id: str | None) -> Exception:
+    """Map instructor's exceptions onto ours, keeping attempts and the last raw output."""
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, BackendError):
+            cause.article_id = cause.article_id or article_id
+            cause.attempts = max(cause.attempts, log.calls + log.transient_retries)
+            return cause
+        cause = cause.__cause__
+    if isinstance(exc, IncompleteOutputException):
+        return GroundingError(
+            "the model's answer was cut off at max_tokens; raise --max-tokens or use a "
+            "model that follows the schema",
+            article_id=article_id,
+            attempts=log.calls,
+            last_raw_output=log.last_output[:4000],
+        )
+    if isinstance(exc, InstructorRetryException):
+        fields = _failed_fields(exc)
+        detail = str(exc).strip().splitlines()
+        first = next((line for line in detail if line and "validation error" not in line), "")
+        where = ", ".join(fields[:4]) if fields else "the answer"
+        return GroundingError(
+            f"no valid, grounded answer after {log.calls} attempt(s); failing field(s): "
+            f"{where}" + (f" ({first.strip()[:200]})" if first else ""),
+            article_id=article_id,
+            attempts=log.calls,
+            fields=fields,
+            last_raw_output=log.last_output[:4000],
+        )
+    return BackendError(f"{type(exc).__name__}: {exc}", article_id=article_id, attempts=log.calls)
+
+
+def instructor_create(create: Callable[..., Any], mode: str) -> Callable[..., Any]:
+    """Wrap a raw chat-completion function with instructor (sync or async alike).
+
+    `mode` is an instructor.Mode member name such as "TOOLS" or "JSON_SCHEMA".
+    """
+    import instructor
+
+    return instructor.patch(create=create, mode=instructor.Mode[mode])
+
+
+def _generation(value: Any, log: CallLog) -> Generation:
+    return Generation(
+        value=value,
+        prompt_tokens=log.prompt_tokens,
+        completion_tokens=log.completion_tokens,
+        attempts=log.calls,
+        transient_retries=log.transient_retries,
+        raw_output=log.last_output,
+    )
+
+
+def _call_kwargs(request: GenerationRequest) -> dict[str, Any]:
+    return {
+        "messages": request.messages,
+        "response_model": request.response_model,
+        "context": request.context,
+        "max_retries": request.max_attempts - 1,  # instructor counts re-asks, not attempts
+        "max_tokens": request.max_tokens,
+    }
+
+
+def structured_call(
+    raw_create: Callable[[CallLog], Callable[..., Any]], mode: str, request: GenerationRequest
+) -> Generation:
+    """Run a blocking create under instructor: validation, re-asks, and our error types."""
+    log = CallLog()
+    create = instructor_create(raw_create(log), mode)
+    try:
+        value = create(**_call_kwargs(request))
+    except Exception as exc:
+        raise translate_failure(exc, log, request.article_id) from exc
+    return _generation(value, log)
+
+
+async def astructured_call(
+    raw_create: Callable[[CallLog], Callable[..., Any]], mode: str, request: GenerationRequest
+) -> Generation:
+    """The async twin of structured_call, for coroutine create functions."""
+    log = CallLog()
+    create = instructor_create(raw_create(log), mode)
+    try:
+        value = await create(**_call_kwargs(request))
+    except Exception as exc:
+        raise translate_failure(exc, log, request.article_id) from exc
+    return _generation(value, log)

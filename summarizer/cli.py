@@ -1,0 +1,231 @@
+"""The command line: a thin layer over the Python API. Errors become messages here, only here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .config import Settings, load_settings
+from .errors import ConfigError, InputError, SummarizerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _model_options(func: F) -> F:
+    """Options shared by every command that talks to a model."""
+    options = [
+        click.option("--backend", type=click.Choice(["local", "openai"]), help="Model backend."),
+        click.option("--model", help="Model name (openai backend) or label (local)."),
+        click.option(
+            "--model-path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Any GGUF file for the local backend.",
+        ),
+        click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
+        click.option("--mode", type=click.Choice(["extractive", "abstractive"])),
+        click.option("--max-attempts", type=int, help="Validation attempts per article."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Response cache folder.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(**kwargs: Any) -> Settings:
+    keys = ("backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir")
+    return load_settings(**{k: kwargs.get(k) for k in keys})
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """Turn library errors into one clear line on stderr and a distinct exit status."""
+    try:
+        yield
+    except ConfigError as exc:
+        click.echo(f"summarizer: configuration error: {exc}", err=True)
+        sys.exit(2)
+    except InputError as exc:
+        click.echo(f"summarizer: bad input: {exc}", err=True)
+        sys.exit(3)
+    except SummarizerError as exc:
+        click.echo(f"summarizer: {exc.kind}: {exc}", err=True)
+        sys.exit(4)
+    except KeyboardInterrupt:
+        click.echo("summarizer: interrupted", err=True)
+        sys.exit(130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def cli() -> None:
+    """Evidence-grounded summaries, stances and source-quality flags for news articles."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--targets", "-t", multiple=True, help="A name to get the article's stance on.")
+@_model_options
+def summarize(file: Path, targets: tuple[str, ...], **kwargs: Any) -> None:
+    """Analyse one article (text, Markdown or HTML file, or - for stdin); print JSON."""
+    from .api import Summarizer
+    from .inputs import load_article, read_stdin_article
+
+    with _friendly_errors():
+        settings = _settings(**kwargs)
+        if str(file) == "-":
+            article = read_stdin_article(targets=targets, max_chars=settings.max_input_chars)
+        else:
+            article = load_article(file, targets=targets, max_chars=settings.max_input_chars)
+        result = Summarizer(settings).summarize(article)
+        click.echo(result.model_dump_json(indent=2))
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="Rewrite schemas/article_analysis.schema.json.")
+def schema(write: bool) -> None:
+    """Print the JSON Schema of the output record."""
+    from .schemas.export import SCHEMA_FILE, schema_json
+
+    text = schema_json()
+    if write:
+        SCHEMA_FILE.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {SCHEMA_FILE}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
+def flags(files: tuple[Path, ...], text_only: bool) -> None:
+    """Source-quality flags, score and clean text for each FILE (no model is loaded)."""
+    from .inputs import load_article
+    from .quality import analyze_quality
+
+    status = 0
+    for path in files:
+        try:
+            article = load_article(path)
+        except SummarizerError as exc:
+            click.echo(f"summarizer: {path}: {exc}", err=True)
+            status = 3
+            continue
+        report = analyze_quality(
+            article.text, notes=article.input_notes, main_lines=article.main_lines
+        )
+        if text_only:
+            click.echo(report.clean_text)
+            continue
+        quality = report.to_quality()
+        payload = {"file": str(path), "id": article.id, **quality.model_dump(mode="json")}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    sys.exit(status)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--concurrency", type=int, help="Articles in flight at once.")
+@click.option("--force", is_flag=True, help="Redo articles already in OUTPUT.")
+@click.option("--retry-errors", is_flag=True, help="Redo only the error rows of OUTPUT.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option("--shard", help="I/N: process a deterministic 1/N of the input (0-based I).")
+@click.option("--targets", "-t", multiple=True, help="Targets for rows that name none.")
+@click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--progress/--no-progress", default=None, help="Default: on for a terminal.")
+@_model_options
+def batch(
+    inputs: tuple[str, ...],
+    output: Path,
+    concurrency: int | None,
+    force: bool,
+    retry_errors: bool,
+    no_cache: bool,
+    shard: str | None,
+    targets: tuple[str, ...],
+    stats_json: Path | None,
+    progress: bool | None,
+    **kwargs: Any,
+) -> None:
+    """Analyse many articles (files, folders, JSONL, or - for stdin) into OUTPUT JSONL."""
+    from .batch import BatchOptions, parse_shard, run_batch
+
+    with _friendly_errors():
+        settings = _settings(**kwargs)
+        if concurrency is not None:
+            settings = settings.model_copy(update={"concurrency": concurrency})
+        options = BatchOptions(
+            force=force,
+            retry_errors=retry_errors,
+            use_cache=not no_cache,
+            shard=parse_shard(shard) if shard else None,
+            default_targets=targets,
+            stats_json=stats_json,
+            progress=progress,
+        )
+        stats = run_batch(list(inputs), output, settings, options)
+        click.echo(stats.render(), err=True)
+        sys.exit(0 if stats.failed == 0 else 1)
+
+
+@cli.group(name="eval", invoke_without_command=True)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("evals/fixtures"),
+    show_default=True,
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out"))
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--fail-under", multiple=True, help="METRIC=VALUE gate; repeatable.")
+@_model_options
+@click.pass_context
+def eval_(
+    ctx: click.Context,
+    /,
+    fixtures: Path,
+    out: Path,
+    baseline: Path | None,
+    fail_under: tuple[str, ...],
+    **kwargs: Any,
+) -> None:
+    """Score a backend and prompt version against the hand-labelled fixtures."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .evaluation import run_eval
+
+    with _friendly_errors():
+        settings = _settings(**kwargs)
+        report = run_eval(fixtures, settings, out, baseline=baseline, gates=list(fail_under))
+        click.echo(report.render_summary())
+        sys.exit(1 if report.failed_gates else 0)
+
+
+@eval_.command(name="compare")
+@click.argument("run_a", type=click.Path(path_type=Path))
+@click.argument("run_b", type=click.Path(path_type=Path))
+def eval_compare(run_a: Path, run_b: Path) -> None:
+    """Print the metric differences between two eval runs (report.json or their folders)."""
+    from .evaluation import compare_runs
+
+    with _friendly_errors():
+        click.echo(compare_runs(run_a, run_b))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="summarizer")
+
+
+if __name__ == "__main__":
+    main()

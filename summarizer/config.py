@@ -1,0 +1,115 @@
+"""One typed configuration object. Precedence: argument > environment variable > default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+BackendName = Literal["local", "openai"]
+Mode = Literal["extractive", "abstractive"]
+
+
+class Settings(BaseSettings):
+    """Everything that changes what or how summarizer computes.
+
+    Each field reads `SUMMARIZER_<NAME>` from the environment; the OpenAI key and base URL
+    also read the standard `OPENAI_API_KEY` / `OPENAI_BASE_URL`. Keyword arguments win.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="SUMMARIZER_",
+        populate_by_name=True,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    backend: BackendName | None = Field(
+        default=None, description="local or openai; default: openai when a key or base URL is set"
+    )
+    model: str | None = Field(default=None, description="Model name; default per backend")
+    model_path: Path | None = Field(default=None, description="A GGUF file for the local backend")
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("base_url", "SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_key", "SUMMARIZER_API_KEY", "OPENAI_API_KEY"),
+    )
+    mode: Mode | None = Field(
+        default=None, description="extractive or abstractive; default: extractive on local"
+    )
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=640, ge=64, le=16_384)
+    max_attempts: int = Field(default=3, ge=1, le=10, description="Validation attempts (re-asks)")
+    max_transient_retries: int = Field(default=6, ge=0, le=20)
+    retry_max_wait: float = Field(default=60.0, gt=0, description="Cap on one backoff sleep (s)")
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per model request")
+    n_ctx: int | None = Field(
+        default=None,
+        ge=512,
+        description="Context window in tokens; default 8192 local, 128k remote",
+    )
+    openai_mode: Literal["tools", "json_schema", "json", "md_json"] = Field(
+        default="tools", description="How instructor asks an OpenAI-compatible server for JSON"
+    )
+    n_threads: int | None = Field(default=None, ge=1)
+    repeat_penalty: float = Field(default=1.1, ge=1.0, le=2.0)
+    seed: int = 0
+    max_input_chars: int = Field(default=2_000_000, ge=1_000)
+    cache_dir: Path | None = Field(default=None, description="Response cache; unset = no cache")
+    concurrency: int = Field(default=8, ge=1, le=1024)
+
+    @field_validator("model_path")
+    @classmethod
+    def _model_path_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.expanduser().is_file():
+            raise ValueError(f"model file not found: {value}")
+        return value.expanduser() if value is not None else None
+
+    @property
+    def resolved_backend(self) -> BackendName:
+        """The backend in effect: explicit, else openai when a key or base URL is configured."""
+        if self.backend is not None:
+            return self.backend
+        if self.model_path is not None:
+            return "local"
+        return "openai" if (self.api_key or self.base_url) else "local"
+
+    @property
+    def resolved_mode(self) -> Mode:
+        """Extractive for the small embedded model, abstractive for server-hosted models."""
+        if self.mode is not None:
+            return self.mode
+        return "extractive" if self.resolved_backend == "local" else "abstractive"
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings as JSON-safe data with the key masked: safe for logs and stats files."""
+        data = self.model_dump(mode="json", exclude={"api_key"})
+        data["api_key"] = "***" if self.api_key else None
+        return data
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from keyword overrides (None means 'not given') over env and defaults."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        raise ConfigError(_short_validation_message(exc)) from None
+
+
+def _short_validation_message(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        parts = []
+        for err in errors():
+            loc = ".".join(str(p) for p in err.get("loc", ())) or "settings"
+            parts.append(f"{loc}: {err.get('msg')}")
+        return "invalid configuration: " + "; ".join(parts)
+    return f"invalid configuration: {exc}"

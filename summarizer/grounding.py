@@ -1,0 +1,321 @@
+"""Grounding checks: every id the model cites exists, every quote is verbatim, every point rests
+on what it cites. The answer models in schemas/answers.py call these from their validators, so
+a violation is a validation error that instructor sends back to the model."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .schemas import Sentence
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+
+# Words too common to show that two texts share content.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "it",
+        "its",
+        "his",
+        "her",
+        "him",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "without",
+        "about",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "between",
+        "during",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "such",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "less",
+        "least",
+        "much",
+        "many",
+        "some",
+        "any",
+        "all",
+        "each",
+        "every",
+        "other",
+        "another",
+        "same",
+        "own",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "while",
+        "says",
+        "said",
+        "say",
+        "according",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+        "here",
+        "both",
+        "few",
+        "new",
+        "one",
+        "two",
+        "per",
+        "via",
+    ]
+)
+
+
+def normalize_quote(text: str) -> str:
+    """Fold typographic quotes to ASCII and collapse whitespace: the only liberties a quote gets."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits, keeping inner hyphens and apostrophes)."""
+    return [w.lower() for w in _WORD.findall(text.translate(_QUOTES))]
+
+
+def _stem(word: str) -> str:
+    """A deliberately crude stem so 'talks'/'talk' and 'Iran's'/'Iran' meet."""
+    word = word.removesuffix("'s")
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed words that carry meaning: no stopwords, no one-letter tokens."""
+    return {_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+
+
+def overlap(claim: str, support: str) -> float:
+    """Share of the claim's content words that also occur in the support text."""
+    claimed = content_words(claim)
+    if not claimed:
+        return 0.0
+    return len(claimed & content_words(support)) / len(claimed)
+
+
+@dataclass
+class GroundingContext:
+    """What validators need to check an answer against the article the model saw."""
+
+    sentences: list[Sentence]
+    targets: tuple[str, ...] = ()
+    # Minimum share of a key point's content words that its cited sentences must contain.
+    min_point_overlap: float = 0.5
+    min_headline_overlap: float = 0.6
+    _joined: str = field(init=False, repr=False)
+    _vocab: set[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._joined = normalize_quote(" ".join(s.text for s in self.sentences))
+        self._vocab = content_words(self._joined)
+
+    @property
+    def n_sentences(self) -> int:
+        """How many sentences the model was shown."""
+        return len(self.sentences)
+
+    def check_ids(self, ids: Iterable[int], what: str) -> None:
+        """Every cited id must name a sentence the model saw."""
+        bad = [i for i in ids if not 0 <= i < len(self.sentences)]
+        if bad:
+            raise ValueError(
+                f"{what} cites sentence ids {bad} but the article has sentences "
+                f"0..{len(self.sentences) - 1} only"
+            )
+
+    def sentence(self, sid: int) -> str:
+        """The text of sentence `sid` (after check_ids)."""
+        return self.sentences[sid].text
+
+    def check_quote(self, quote: str, what: str) -> None:
+        """A quote must occur verbatim in the article (whitespace and quote marks aside)."""
+        norm = normalize_quote(quote)
+        if len(norm) < 8:
+            raise ValueError(f"{what} quote {quote!r} is too short to be evidence")
+        if norm not in self._joined:
+            raise ValueError(
+                f"{what} quote {quote[:80]!r} does not occur verbatim in the article; "
+                "copy the exact words of one sentence"
+            )
+
+    def check_supported(self, text: str, ids: Sequence[int], what: str) -> None:
+        """A written point must share content with the sentences it cites."""
+        support = " ".join(self.sentence(i) for i in ids)
+        share = overlap(text, support)
+        if share < self.min_point_overlap:
+            raise ValueError(
+                f"{what} {text[:80]!r} shares only {share:.0%} of its content words with the "
+                f"sentences it cites {list(ids)}; cite the sentences that state it"
+            )
+
+    def check_headline(self, headline: str) -> None:
+        """A headline must be made of the article's own content words."""
+        n_words = len(headline.split())
+        if n_words > 18:
+            raise ValueError(f"headline has {n_words} words; use at most 15")
+        share = overlap(headline, self._joined)
+        if share < self.min_headline_overlap:
+            raise ValueError(
+                f"headline {headline!r} uses words the article does not contain "
+                f"({share:.0%} found); write it from the article's words"
+            )
+
+    def mentions(self, sid: int, name: str) -> bool:
+        """True when sentence `sid` names `name` (any distinctive word of it)."""
+        return name_in_text(name, self.sentence(sid))
+
+    def in_article(self, name: str) -> bool:
+        """True when the article names `name` (any distinctive word of it)."""
+        return name_in_text(name, self._joined)
+
+
+def name_in_text(name: str, text: str) -> bool:
+    """Whether any distinctive word of a name occurs in text ("Bashar al-Assad" ~ "Assad's")."""
+    keys = {_stem(w) for w in words(name) if w not in STOPWORDS and len(w) > 2}
+    if not keys:
+        return False
+    found = {_stem(w) for w in words(text)}
+    # Also match the last part of hyphenated names: "al-Assad" ~ "Assad".
+    found |= {part for w in found for part in w.split("-") if len(part) > 2}
+    keys |= {part for k in keys if "-" in k for part in k.split("-") if len(part) > 3}
+    return bool(keys & found)
+
+
+_NAME_PART = r"[A-Z][\w’'.-]*[\w]"
+_CONNECTOR = r"(?:al|el|bin|ibn|de|da|del|der|van|von|of|the|la|le|du)"
+_NAME = re.compile(rf"\b{_NAME_PART}(?:\s+(?:{_CONNECTOR}\s+|{_CONNECTOR}-)?{_NAME_PART})*")
+_SENTENCE_OPENERS = STOPWORDS | frozenset(
+    [
+        "however",
+        "meanwhile",
+        "despite",
+        "although",
+        "though",
+        "still",
+        "yet",
+        "even",
+        "recently",
+        "shortly",
+        "thousands",
+        "dozens",
+        "hundreds",
+        "several",
+        "both",
+        "addressing",
+        "unfortunately",
+        "considering",
+    ]
+)
+
+
+def candidate_entities(sentences: Sequence[Sentence], limit: int = 14) -> list[str]:
+    """Proper-name phrases from the article, most frequent first: the holders and targets a
+    small model may choose from, so it picks actors instead of inventing them."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for sentence in sentences:
+        for match in _NAME.finditer(sentence.text):
+            phrase = match.group(0).removesuffix("’s").removesuffix("'s").strip(" .-")
+            tokens = phrase.split()
+            while tokens and tokens[0].lower() in _SENTENCE_OPENERS:
+                tokens = tokens[1:]
+            if not tokens or len(" ".join(tokens)) < 3 or len(tokens) > 5:
+                continue
+            phrase = " ".join(tokens)
+            if phrase.isupper() and len(phrase) > 6:  # shouting headings, not names
+                continue
+            counts[phrase] += 1
+            first_seen.setdefault(phrase, len(first_seen))
+    ranked = sorted(counts, key=lambda p: (-counts[p], first_seen[p]))
+    return ranked[:limit]

@@ -1,0 +1,178 @@
+"""The pipeline with a scripted model: real instructor parsing, validation and re-asks; only
+the model's text is fixed in advance (the real model runs in tests/integration)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from openai.types.chat import ChatCompletion
+
+from summarizer.api import Summarizer
+from summarizer.article import Article
+from summarizer.backends.base import CallLog, Generation, GenerationRequest, structured_call
+from summarizer.config import load_settings
+from summarizer.errors import GroundingError, InputError
+from summarizer.schemas import FlagKind, StanceLabel
+
+ARTICLE = """Skip to content
+Iran pledged full support to Damascus on Monday.
+Turkey urged Bashar al-Assad's government to reconcile with the opposition.
+The clashes killed over 400 people in less than a week, a monitor said.
+Iranian officials downplayed the fall of Aleppo."""
+
+
+def completion(text: str) -> ChatCompletion:
+    return ChatCompletion.model_validate(
+        {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "script",
+            "choices": [
+                {"index": 0, "finish_reason": "stop",
+                 "message": {"role": "assistant", "content": text}}
+            ],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+        }
+    )  # fmt: skip
+
+
+class ScriptedBackend:
+    """Answers with prepared texts, one per model call, through the real instructor loop."""
+
+    name = "scripted"
+    model = "script-1"
+
+    def __init__(self, outputs: list[str]) -> None:
+        self.outputs = list(outputs)
+        self.requests: list[list[dict[str, str]]] = []
+
+    def _raw(self, log: CallLog) -> Callable[..., Any]:
+        def create(**kwargs: Any) -> ChatCompletion:
+            self.requests.append(list(kwargs["messages"]))
+            response = completion(self.outputs.pop(0))
+            log.record(response)
+            return response
+
+        return create
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        return structured_call(self._raw, "JSON_SCHEMA", request)
+
+
+def summarizer(outputs: list[str], **overrides: Any) -> tuple[Summarizer, ScriptedBackend]:
+    backend = ScriptedBackend(outputs)
+    settings = load_settings(backend="local", **overrides)
+    return Summarizer(settings, backend_instance=backend), backend
+
+
+GOOD = {
+    "key_sentences": [0, 1, 2],
+    "article_type": "news_report",
+    "stances": [{"holder": "Iran", "target": "Damascus", "label": "supportive", "sentence": 0}],
+    "target_stances": [{"target": "Iran", "label": "neutral", "sentence": 0}],
+}
+
+
+def test_extractive_record_is_assembled_from_cited_sentences(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([json.dumps(GOOD)])
+    result = s.summarize(ARTICLE, targets=["Iran", "Mars"], id="a1")
+    assert result.id == "a1"
+    texts = [p.text for p in result.summary.key_points]
+    assert texts[0] == "Iran pledged full support to Damascus on Monday."
+    assert all(result.sentences[p.evidence[0]].text == p.text for p in result.summary.key_points)
+    requested = [st for st in result.stances if st.requested]
+    assert [(st.target, st.label) for st in requested] == [
+        ("Iran", StanceLabel.neutral),
+        ("Mars", StanceLabel.not_mentioned),  # decided without asking the model
+    ]
+    assert requested[1].evidence is None
+    actor = [st for st in result.stances if not st.requested]
+    assert actor[0].holder == "Iran" and actor[0].evidence == result.sentences[0].text
+    prov = result.provenance
+    assert (prov.backend, prov.model, prov.attempts) == ("scripted", "script-1", 1)
+    assert prov.prompt_tokens == 100 and prov.completion_tokens == 20
+    assert prov.prompt_version.startswith("extractive@")
+    # The model saw neither the skip link nor Mars.
+    user = backend.requests[0][-1]["content"]
+    assert "Skip to content" not in user and "Mars" not in user
+    assert "Skip to content" not in result.quality.clean_text
+    assert any(f.kind is FlagKind.navigation_boilerplate for f in result.quality.flags)
+
+
+def test_ungrounded_answer_is_re_asked_with_the_error(clean_env: pytest.MonkeyPatch) -> None:
+    bad = {**GOOD, "key_sentences": [0, 0, 1]}
+    s, backend = summarizer([json.dumps(bad), json.dumps(GOOD)])
+    result = s.summarize(ARTICLE, targets=["Iran"])
+    assert result.provenance.attempts == 2
+    assert result.provenance.prompt_tokens == 200
+    reask = backend.requests[1]
+    assert any("repeats a sentence id" in m.get("content", "") for m in reask)
+
+
+def test_never_grounded_answer_becomes_a_clear_error(clean_env: pytest.MonkeyPatch) -> None:
+    bad = {**GOOD, "stances": [{"holder": "Iran", "target": "Turkey", "label": "opposed",
+                                "sentence": 3}]}  # fmt: skip
+    s, _ = summarizer([json.dumps(bad)] * 3, max_attempts=3)
+    with pytest.raises(GroundingError) as info:
+        s.summarize(ARTICLE, targets=["Iran"], id="bad-1")
+    err = info.value
+    assert err.article_id == "bad-1" and err.attempts == 3
+    assert any("stances" in f for f in err.fields)
+    assert err.last_raw_output and '"Turkey"' in err.last_raw_output
+    assert err.to_dict()["type"] == "grounding_error"
+
+
+def test_malformed_json_is_re_asked(clean_env: pytest.MonkeyPatch) -> None:
+    s, _ = summarizer(['{"key_sentences": [0, 1', json.dumps(GOOD)])
+    assert s.summarize(ARTICLE, targets=["Iran"]).provenance.attempts == 2
+
+
+def test_article_of_only_boilerplate_is_an_input_error(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([])
+    with pytest.raises(InputError, match="no article prose"):
+        s.summarize("Skip to content\nSkip to main menu\n")
+    assert backend.requests == []
+
+
+def test_article_longer_than_the_context_is_cut_and_flagged(clean_env: pytest.MonkeyPatch) -> None:
+    paragraphs = [
+        f"Paragraph {i} reports that the council met in session number {i} and voted on item {i}."
+        for i in range(400)
+    ]
+    text = "\n".join(paragraphs)
+    s, _ = summarizer([json.dumps({"key_sentences": [0, 1, 2], "article_type": "news_report",
+                                         "stances": []})], n_ctx=4096)  # fmt: skip
+    result = s.summarize(text)
+    overflow = [f for f in result.quality.flags if f.kind is FlagKind.context_overflow]
+    assert len(overflow) == 1 and overflow[0].removed
+    shown = len(result.sentences)
+    assert 0 < shown < 400
+    assert overflow[0].start_line == result.sentences[-1].line + 1
+    assert overflow[0].end_line == 400
+    assert result.quality.clean_text.count("\n") + 1 == shown
+
+
+def test_cache_hit_skips_the_model_and_is_marked(clean_env: pytest.MonkeyPatch) -> None:
+    class MemoryCache:
+        def __init__(self) -> None:
+            self.data: dict[str, dict[str, Any]] = {}
+
+        def get(self, key: str) -> dict[str, Any] | None:
+            return self.data.get(key)
+
+        def put(self, key: str, value: dict[str, Any]) -> None:
+            self.data[key] = value
+
+    cache = MemoryCache()
+    backend = ScriptedBackend([json.dumps(GOOD)])
+    s = Summarizer(load_settings(backend="local"), backend_instance=backend, cache=cache)
+    first = s.summarize(Article.create(ARTICLE, id="x", targets=["Iran"]))
+    second = asyncio.run(s.asummarize(Article.create(ARTICLE, id="y", targets=["Iran"])))
+    assert not first.provenance.cached and second.provenance.cached
+    assert second.id == "y" and second.summary == first.summary
+    assert len(backend.requests) == 1
