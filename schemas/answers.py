@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from .record import ArticleType
 
@@ -43,28 +51,29 @@ def _literal(values: list[Any]) -> Any:
 
 
 # ---------------------------------------------------------------------------- extractive
+#
+# A small model cannot keep a holder, a target and a sentence id consistent with each other,
+# so the schema does it: stances are chosen from numbered slots whose sentence names both
+# actors, and a requested target's evidence from the sentences that name it. The decoding
+# grammar then admits only grounded answers; the validators still check, as a second line.
 
 
-class _ExtractiveStanceBase(_Answer):
-    holder: str
-    target: str
+class _SlotStanceBase(_Answer):
+    slot: int
     label: StanceWord
-    sentence: int
 
     @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> _ExtractiveStanceBase:
+    def _grounded(self, info: ValidationInfo) -> _SlotStanceBase:
         g = _grounding(info)
-        if self.holder == self.target:
-            raise ValueError(f"stance holder and target are both {self.holder!r}")
-        if g is None:
+        slots = (info.context or {}).get("slots")
+        if g is None or slots is None:
             return self
-        g.check_ids([self.sentence], "stance")
-        who = [self.target] if self.holder == "article" else [self.holder, self.target]
-        if not any(g.mentions(self.sentence, name) for name in who):
-            raise ValueError(
-                f"stance {self.holder!r} -> {self.target!r} cites sentence {self.sentence}, "
-                f"which names neither; cite a sentence that names them"
-            )
+        if not 0 <= self.slot < len(slots):
+            raise ValueError(f"stance slot {self.slot} does not exist")
+        slot = slots[self.slot]
+        g.check_ids([slot.sentence], "stance")
+        if not (g.mentions(slot.sentence, slot.holder) and g.mentions(slot.sentence, slot.target)):
+            raise ValueError(f"stance slot {self.slot} is not supported by its sentence")
         return self
 
 
@@ -91,10 +100,19 @@ class _ExtractiveBase(_Answer):
     key_sentences: list[int]
     article_type: ArticleType
 
+    @field_validator("key_sentences")
+    @classmethod
+    def _distinct(cls, ids: list[int], info: ValidationInfo) -> list[int]:
+        # A repeated id adds nothing; drop it, and re-ask only if too few distinct ids remain.
+        unique = list(dict.fromkeys(ids))
+        g = _grounding(info)
+        needed = min(3, g.n_sentences) if g is not None else 1
+        if len(unique) < needed:
+            raise ValueError(f"key_sentences {ids} names fewer than {needed} distinct sentences")
+        return unique
+
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> _ExtractiveBase:
-        if len(set(self.key_sentences)) != len(self.key_sentences):
-            raise ValueError(f"key_sentences {self.key_sentences} repeats a sentence id")
         g = _grounding(info)
         if g is not None:
             g.check_ids(self.key_sentences, "key_sentences")
@@ -102,10 +120,11 @@ class _ExtractiveBase(_Answer):
 
 
 def extractive_answer_model(
-    n_sentences: int, entities: list[str], targets: list[str]
+    n_sentences: int, n_slots: int, target_sentences: dict[str, list[int]]
 ) -> type[_ExtractiveBase]:
-    """The extractive answer for one article: the model only picks ids, labels and names from
-    lists; it writes no prose. `targets` are the caller's targets that the article mentions."""
+    """The extractive answer for one article: the model only picks ids and labels from lists;
+    it writes no prose. `target_sentences` maps each requested target the article names to
+    the ids of the sentences that name it."""
     sid = _literal(list(range(n_sentences))) if n_sentences <= 400 else int
     n_key = min(3, n_sentences), min(5, n_sentences)
     fields: dict[str, Any] = {
@@ -115,24 +134,22 @@ def extractive_answer_model(
         ),
         "article_type": (ArticleType, ...),
     }
-    if len(entities) >= 2:
+    if n_slots:
         stance = create_model(
-            "Stance",
-            __base__=_ExtractiveStanceBase,
-            holder=(_literal(["article", *entities]), ...),
-            target=(_literal(entities), ...),
-            sentence=(sid, ...),
+            "Stance", __base__=_SlotStanceBase, slot=(_literal(list(range(n_slots))), ...)
         )
-        fields["stances"] = (list[stance], Field(max_length=4))
-    if targets:
+        fields["stances"] = (list[stance], Field(max_length=min(4, n_slots)))  # type: ignore[valid-type]
+    else:  # no pair of actors shares a sentence: the only grounded answer is an empty list
+        fields["stances"] = (list[_SlotStanceBase], Field(default_factory=list, max_length=0))
+    if target_sentences:
         members = [
             create_model(
                 f"TargetStance{i}",
                 __base__=_ExtractiveTargetBase,
                 target=(_literal([name]), ...),
-                sentence=(sid, ...),
+                sentence=(_literal(ids[:60]), ...),
             )
-            for i, name in enumerate(targets)
+            for i, (name, ids) in enumerate(target_sentences.items())
         ]
         fields["target_stances"] = (tuple[tuple(members)], ...)  # type: ignore[misc]
     model = create_model("ExtractiveAnswer", __base__=_ExtractiveBase, **fields)

@@ -164,11 +164,14 @@ def words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    """A deliberately crude stem so 'talks'/'talk' and 'Iran's'/'Iran' meet."""
-    word = word.removesuffix("'s")
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word
+    """A deliberately crude stem: 'pledges'/'pledged', 'urged'/'urges', 'Iran's'/'Iran' and
+    'reconcile'/'reconciliation' meet. Over-merging is harmless for overlap scores."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
 
 
 def content_words(text: str) -> set[str]:
@@ -260,62 +263,125 @@ class GroundingContext:
         return name_in_text(name, self._joined)
 
 
+def _name_parts(word: str) -> list[str]:
+    """A word and, for hyphenated names, its parts: "al-Assad" -> al-assad, assad."""
+    parts = [word]
+    if "-" in word:
+        parts += [p for p in word.split("-") if len(p) > 2]
+    return [_stem(p) for p in parts]
+
+
 def name_in_text(name: str, text: str) -> bool:
     """Whether any distinctive word of a name occurs in text ("Bashar al-Assad" ~ "Assad's")."""
-    keys = {_stem(w) for w in words(name) if w not in STOPWORDS and len(w) > 2}
+    keys = {p for w in words(name) if w not in STOPWORDS and len(w) > 2 for p in _name_parts(w)}
     if not keys:
         return False
-    found = {_stem(w) for w in words(text)}
-    # Also match the last part of hyphenated names: "al-Assad" ~ "Assad".
-    found |= {part for w in found for part in w.split("-") if len(part) > 2}
-    keys |= {part for k in keys if "-" in k for part in k.split("-") if len(part) > 3}
-    return bool(keys & found)
+    return any(p in keys for w in words(text) for p in _name_parts(w))
 
 
 _NAME_PART = r"[A-Z][\w’'.-]*[\w]"
 _CONNECTOR = r"(?:al|el|bin|ibn|de|da|del|der|van|von|of|the|la|le|du)"
 _NAME = re.compile(rf"\b{_NAME_PART}(?:\s+(?:{_CONNECTOR}\s+|{_CONNECTOR}-)?{_NAME_PART})*")
 _SENTENCE_OPENERS = STOPWORDS | frozenset(
-    [
-        "however",
-        "meanwhile",
-        "despite",
-        "although",
-        "though",
-        "still",
-        "yet",
-        "even",
-        "recently",
-        "shortly",
-        "thousands",
-        "dozens",
-        "hundreds",
-        "several",
-        "both",
-        "addressing",
-        "unfortunately",
-        "considering",
-    ]
+    "however meanwhile despite although though still yet even recently shortly thousands "
+    "dozens hundreds several both addressing unfortunately considering president minister "
+    "foreign prime spokesperson spokesman general monday tuesday wednesday thursday friday "
+    "saturday sunday january february march april may june july august september october "
+    "november december today yesterday".split()
+)
+# Single words that name a nationality, not an actor ("Syrian" in "Syrian rebels").
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|i)$")
+# Words that make a sentence likely to state a position.
+_STANCE_CUES = re.compile(
+    r"\b(?:support|back|oppos|condemn|critic|urg|pledg|all(?:y|ies|ied)|against|reject|welcom|"
+    r"accus|blam|prais|call(?:ed|s)? for|threat|denounc|vow|demand|warn|endors|hostil|"
+    r"reconcil|sovereignty|aggression|unacceptable)",
+    re.I,
 )
 
 
-def candidate_entities(sentences: Sequence[Sentence], limit: int = 14) -> list[str]:
-    """Proper-name phrases from the article, most frequent first: the holders and targets a
-    small model may choose from, so it picks actors instead of inventing them."""
+def _key(phrase: str) -> str:
+    """Cluster key of a name: its last distinctive word, stemmed ("Bashar al-Assad" -> assad)."""
+    tokens = words(phrase)
+    return _name_parts(tokens[-1])[-1] if tokens else phrase.lower()
+
+
+def candidate_entities(sentences: Sequence[Sentence], limit: int = 12) -> list[str]:
+    """Actors named in the article, most mentioned first, one name per actor: the holders
+    and targets a small model may choose from, so it picks actors instead of inventing them."""
     counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
     first_seen: dict[str, int] = {}
     for sentence in sentences:
         for match in _NAME.finditer(sentence.text):
-            phrase = match.group(0).removesuffix("’s").removesuffix("'s").strip(" .-")
-            tokens = phrase.split()
+            tokens = match.group(0).replace("’s", "").replace("'s", "").strip(" .-").split()
             while tokens and tokens[0].lower() in _SENTENCE_OPENERS:
                 tokens = tokens[1:]
-            if not tokens or len(" ".join(tokens)) < 3 or len(tokens) > 5:
-                continue
             phrase = " ".join(tokens)
+            if not tokens or len(phrase) < 3 or len(tokens) > 5 or _DEMONYM.match(phrase):
+                continue
             if phrase.isupper() and len(phrase) > 6:  # shouting headings, not names
                 continue
-            counts[phrase] += 1
-            first_seen.setdefault(phrase, len(first_seen))
-    ranked = sorted(counts, key=lambda p: (-counts[p], first_seen[p]))
-    return ranked[:limit]
+            key = _key(phrase)
+            counts[key] += 1
+            forms.setdefault(key, Counter())[phrase] += 1
+            first_seen.setdefault(key, len(first_seen))
+    ranked = sorted(counts, key=lambda k: (-counts[k], first_seen[k]))[:limit]
+    # Show each actor by its most frequent short form ("Bashar al-Assad" over "Syrian President
+    # Bashar al-Assad"); the key match keeps "Assad's" and "al-Assad" in the same cluster.
+    return [
+        max(forms[k], key=lambda p: (len(p.split()) <= 3, forms[k][p], len(p))) for k in ranked
+    ]
+
+
+@dataclass(frozen=True)
+class StanceSlot:
+    """A (holder, target, sentence) triple whose sentence names both: the only stances a
+    small model may label, so every stance it returns is grounded by construction."""
+
+    holder: str
+    target: str
+    sentence: int
+
+
+def stance_slots(
+    sentences: Sequence[Sentence], entities: Sequence[str], limit: int = 10
+) -> list[StanceSlot]:
+    """Candidate stances: in a sentence naming two actors, the first named holds a stance on
+    the other. Sentences with stance wording come first; each pair appears once."""
+    cued: list[StanceSlot] = []
+    plain: list[StanceSlot] = []
+    seen: set[tuple[str, str]] = set()
+    for s in sentences:
+        present = []
+        for name in entities:
+            pos = _position(name, s.text)
+            if pos is not None:
+                present.append((pos, name))
+        present.sort()
+        if len(present) < 2:
+            continue
+        holder = present[0][1]
+        for _, target in present[1:]:
+            pair = (holder, target)
+            if pair in seen or _key(holder) == _key(target):
+                continue
+            seen.add(pair)
+            (cued if _STANCE_CUES.search(s.text) else plain).append(
+                StanceSlot(holder=holder, target=target, sentence=s.id)
+            )
+    return (cued + plain)[:limit]
+
+
+def _position(name: str, text: str) -> int | None:
+    """Where in text the name (its cluster key) first occurs, or None."""
+    key = _key(name)
+    for match in _WORD.finditer(text.translate(_QUOTES)):
+        if key in _name_parts(match.group(0).lower()):
+            return match.start()
+    return None
+
+
+def sentences_naming(sentences: Sequence[Sentence], name: str) -> list[int]:
+    """Ids of the sentences that name `name`."""
+    return [s.id for s in sentences if name_in_text(name, s.text)]

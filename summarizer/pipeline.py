@@ -14,7 +14,15 @@ from .article import Article, split_lines
 from .backends import Backend, GenerationRequest
 from .config import Settings
 from .errors import InputError
-from .grounding import GroundingContext, candidate_entities, name_in_text, normalize_quote
+from .grounding import (
+    GroundingContext,
+    StanceSlot,
+    candidate_entities,
+    name_in_text,
+    normalize_quote,
+    sentences_naming,
+    stance_slots,
+)
 from .headline import headline_from_sentence
 from .prompting import Prompt, load_prompt
 from .quality import analyze_quality
@@ -68,7 +76,7 @@ class Prepared:
     article: Article
     quality: Quality
     sentences: list[Sentence]
-    entities: list[str]
+    slots: list[StanceSlot]  # extractive: the stances the model may label
     model_targets: list[str]  # requested targets the model is asked about
     absent_targets: list[str]  # requested targets the article never names
     title: str | None
@@ -144,12 +152,16 @@ class Pipeline:
             absent = [t for t in article.targets if t not in mentioned]
         else:  # a capable model can resolve aliases the name match misses
             model_targets, absent = list(article.targets), []
-        entities = candidate_entities(sentences) if self.mode == "extractive" else []
+        slots = (
+            stance_slots(sentences, candidate_entities(sentences))
+            if self.mode == "extractive"
+            else []
+        )
         return Prepared(
             article=article,
             quality=quality,
             sentences=sentences,
-            entities=entities,
+            slots=slots,
             model_targets=model_targets,
             absent_targets=absent,
             title=article.title or _title_line(lines, kept),
@@ -215,14 +227,15 @@ class Pipeline:
         n = len(prepared.sentences)
         response_model: type[Any]
         if self.mode == "extractive":
-            response_model = extractive_answer_model(n, prepared.entities, prepared.model_targets)
+            naming = {t: sentences_naming(prepared.sentences, t) for t in prepared.model_targets}
+            response_model = extractive_answer_model(n, len(prepared.slots), naming)
         else:
             response_model = abstractive_answer_model(n, prepared.model_targets)
         messages = self.prompt.render(
             title=prepared.title,
             sentences=prepared.sentences,
             targets=prepared.model_targets,
-            with_stances="stances" in response_model.model_fields,
+            slots=prepared.slots,
         )
         grounding = GroundingContext(
             sentences=prepared.sentences, targets=tuple(prepared.model_targets)
@@ -230,7 +243,7 @@ class Pipeline:
         return GenerationRequest(
             messages=messages,
             response_model=response_model,
-            context={"grounding": grounding},
+            context={"grounding": grounding, "slots": prepared.slots},
             max_attempts=self.settings.max_attempts,
             max_tokens=self.max_tokens,
             article_id=prepared.article.id,
@@ -285,7 +298,7 @@ def build_record(prepared: Prepared, answer: Any, provenance: Provenance) -> Art
     sentences = prepared.sentences
     if isinstance(answer, ExtractiveAnswer):
         summary, stances, article_type, llm_flags = _from_extractive(
-            answer, sentences, prepared.title
+            answer, sentences, prepared.title, prepared.slots
         )
     elif isinstance(answer, AbstractiveAnswer):
         summary, stances, article_type, llm_flags = _from_abstractive(answer, sentences)
@@ -311,7 +324,7 @@ def build_record(prepared: Prepared, answer: Any, provenance: Provenance) -> Art
 
 
 def _from_extractive(
-    answer: Any, sentences: list[Sentence], title: str | None
+    answer: Any, sentences: list[Sentence], title: str | None, slots: list[StanceSlot]
 ) -> tuple[Summary, list[Stance], ArticleType, list[Flag]]:
     ids = list(answer.key_sentences)
     points = [KeyPoint(text=sentences[i].text, evidence=[i]) for i in ids]
@@ -330,17 +343,18 @@ def _from_extractive(
     stances: list[Stance] = []
     seen: set[tuple[str, str]] = set()
     for item in getattr(answer, "stances", []) or []:
-        pair = (item.holder.casefold(), item.target.casefold())
+        slot = slots[item.slot]
+        pair = (slot.holder.casefold(), slot.target.casefold())
         if pair in seen:
             continue
         seen.add(pair)
         stances.append(
             Stance(
-                holder=item.holder,
-                target=item.target,
+                holder=slot.holder,
+                target=slot.target,
                 label=StanceLabel(item.label),
-                evidence=sentences[item.sentence].text,
-                sentence_id=item.sentence,
+                evidence=sentences[slot.sentence].text,
+                sentence_id=slot.sentence,
             )
         )
     return summary, stances, answer.article_type, []

@@ -101,6 +101,13 @@ def _failed_fields(exc: BaseException) -> list[str]:
     return seen
 
 
+def _is_validation(exc: BaseException | None) -> bool:
+    """Whether an exception is the model's answer failing to parse or validate."""
+    from pydantic import ValidationError
+
+    return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
+
+
 def translate_failure(exc: BaseException, log: CallLog, article_id: str | None) -> Exception:
     """Map instructor's exceptions onto ours, keeping attempts and the last raw output."""
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -119,6 +126,13 @@ def translate_failure(exc: BaseException, log: CallLog, article_id: str | None) 
             article_id=article_id,
             attempts=log.calls,
             last_raw_output=log.last_output[:4000],
+        )
+    if isinstance(exc, InstructorRetryException) and not _is_validation(exc.__cause__):
+        cause = exc.__cause__ or exc
+        return BackendError(
+            f"model call failed: {type(cause).__name__}: {cause}"[:500],
+            article_id=article_id,
+            attempts=log.calls + 1,
         )
     if isinstance(exc, InstructorRetryException):
         fields = _failed_fields(exc)

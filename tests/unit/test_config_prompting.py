@@ -56,7 +56,7 @@ def test_prompts_declare_versions_and_fence_the_article(name: str) -> None:
         sentences=[Sentence(id=0, line=1, text="Rebels took the city."),
                    Sentence(id=1, line=2, text=hostile)],
         targets=["Iran"],
-        with_stances=True,
+        slots=[],
     )  # fmt: skip
     system, user = messages
     assert system["role"] == "system" and user["role"] == "user"

@@ -15,7 +15,7 @@ from summarizer.api import Summarizer
 from summarizer.article import Article
 from summarizer.backends.base import CallLog, Generation, GenerationRequest, structured_call
 from summarizer.config import load_settings
-from summarizer.errors import GroundingError, InputError
+from summarizer.errors import BackendError, GroundingError, InputError
 from summarizer.schemas import FlagKind, StanceLabel
 
 ARTICLE = """Skip to content
@@ -73,7 +73,7 @@ def summarizer(outputs: list[str], **overrides: Any) -> tuple[Summarizer, Script
 GOOD = {
     "key_sentences": [0, 1, 2],
     "article_type": "news_report",
-    "stances": [{"holder": "Iran", "target": "Damascus", "label": "supportive", "sentence": 0}],
+    "stances": [{"slot": 0, "label": "supportive"}],
     "target_stances": [{"target": "Iran", "label": "neutral", "sentence": 0}],
 }
 
@@ -92,7 +92,10 @@ def test_extractive_record_is_assembled_from_cited_sentences(clean_env: pytest.M
     ]
     assert requested[1].evidence is None
     actor = [st for st in result.stances if not st.requested]
-    assert actor[0].holder == "Iran" and actor[0].evidence == result.sentences[0].text
+    assert (actor[0].holder, actor[0].target) == ("Iran", "Damascus")
+    assert actor[0].evidence == result.sentences[0].text
+    # The slot table the model chose from is in the prompt, and names only grounded pairs.
+    assert "[0] Iran -> Damascus, in sentence 0" in backend.requests[0][-1]["content"]
     prov = result.provenance
     assert (prov.backend, prov.model, prov.attempts) == ("scripted", "script-1", 1)
     assert prov.prompt_tokens == 100 and prov.completion_tokens == 20
@@ -105,31 +108,36 @@ def test_extractive_record_is_assembled_from_cited_sentences(clean_env: pytest.M
 
 
 def test_ungrounded_answer_is_re_asked_with_the_error(clean_env: pytest.MonkeyPatch) -> None:
-    bad = {**GOOD, "key_sentences": [0, 0, 1]}
+    bad = {**GOOD, "key_sentences": [0, 0, 1]}  # only two distinct sentences
     s, backend = summarizer([json.dumps(bad), json.dumps(GOOD)])
     result = s.summarize(ARTICLE, targets=["Iran"])
     assert result.provenance.attempts == 2
     assert result.provenance.prompt_tokens == 200
     reask = backend.requests[1]
-    assert any("repeats a sentence id" in m.get("content", "") for m in reask)
+    assert any("fewer than 3 distinct" in m.get("content", "") for m in reask)
 
 
 def test_never_grounded_answer_becomes_a_clear_error(clean_env: pytest.MonkeyPatch) -> None:
-    bad = {**GOOD, "stances": [{"holder": "Iran", "target": "Turkey", "label": "opposed",
-                                "sentence": 3}]}  # fmt: skip
+    bad = {**GOOD, "target_stances": [{"target": "Iran", "label": "opposed", "sentence": 3}]}
     s, _ = summarizer([json.dumps(bad)] * 3, max_attempts=3)
     with pytest.raises(GroundingError) as info:
         s.summarize(ARTICLE, targets=["Iran"], id="bad-1")
     err = info.value
     assert err.article_id == "bad-1" and err.attempts == 3
-    assert any("stances" in f for f in err.fields)
-    assert err.last_raw_output and '"Turkey"' in err.last_raw_output
+    assert any("target_stances" in f for f in err.fields)
+    assert err.last_raw_output and '"sentence": 3' in err.last_raw_output
     assert err.to_dict()["type"] == "grounding_error"
 
 
 def test_malformed_json_is_re_asked(clean_env: pytest.MonkeyPatch) -> None:
     s, _ = summarizer(['{"key_sentences": [0, 1', json.dumps(GOOD)])
     assert s.summarize(ARTICLE, targets=["Iran"]).provenance.attempts == 2
+
+
+def test_failure_outside_validation_is_a_backend_error(clean_env: pytest.MonkeyPatch) -> None:
+    s, _ = summarizer([])  # the scripted model has nothing to say: its create raises
+    with pytest.raises(BackendError, match="model call failed"):
+        s.summarize(ARTICLE, id="x")
 
 
 def test_article_of_only_boilerplate_is_an_input_error(clean_env: pytest.MonkeyPatch) -> None:
@@ -140,13 +148,17 @@ def test_article_of_only_boilerplate_is_an_input_error(clean_env: pytest.MonkeyP
 
 
 def test_article_longer_than_the_context_is_cut_and_flagged(clean_env: pytest.MonkeyPatch) -> None:
+    moods = ["calm", "tense", "long", "short", "heated", "quiet", "late"]
+    cities = ["Lyon", "Graz", "Porto", "Turin", "Ghent", "Bergen", "Split", "Cork", "Brno"]
+    topics = ["rail", "water", "schools", "housing", "ports", "power", "roads", "parks"]
     paragraphs = [
-        f"Paragraph {i} reports that the council met in session number {i} and voted on item {i}."
+        f"A {moods[i % 7]} council session in {cities[i % 9]} debated {topics[i % 8]} "
+        f"and {topics[(i // 8) % 8]} before a vote."
         for i in range(400)
     ]
     text = "\n".join(paragraphs)
-    s, _ = summarizer([json.dumps({"key_sentences": [0, 1, 2], "article_type": "news_report",
-                                         "stances": []})], n_ctx=4096)  # fmt: skip
+    answer = {"key_sentences": [0, 1, 2], "article_type": "news_report", "stances": []}
+    s, _ = summarizer([json.dumps(answer)], n_ctx=4096)
     result = s.summarize(text)
     overflow = [f for f in result.quality.flags if f.kind is FlagKind.context_overflow]
     assert len(overflow) == 1 and overflow[0].removed
