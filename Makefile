@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy summarizer schemas
+	$(BIN)/mypy summarizer
 
 unit: install
 	$(BIN)/pytest tests/unit -q

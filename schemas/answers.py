@@ -138,7 +138,7 @@ def extractive_answer_model(
         stance = create_model(
             "Stance", __base__=_SlotStanceBase, slot=(_literal(list(range(n_slots))), ...)
         )
-        fields["stances"] = (list[stance], Field(max_length=min(4, n_slots)))  # type: ignore[valid-type]
+        fields["stances"] = (list[stance], Field(max_length=min(4, n_slots)))
     else:  # no pair of actors shares a sentence: the only grounded answer is an empty list
         fields["stances"] = (list[_SlotStanceBase], Field(default_factory=list, max_length=0))
     if target_sentences:

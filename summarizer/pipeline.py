@@ -132,7 +132,7 @@ class Pipeline:
         lines = split_lines(article.text)
         kept = list(report.kept_lines)
         flags = list(report.flags)
-        sentences = number_sentences(lines, kept)
+        sentences = _without_flagged_sentences(number_sentences(lines, kept), flags)
         if not sentences:
             raise InputError(
                 "no article prose is left once boilerplate is removed "
@@ -442,6 +442,27 @@ def _sentence_of(quote: str | None, sentences: list[Sentence]) -> int | None:
         if norm in normalize_quote(s.text) or normalize_quote(s.text) in norm:
             return s.id
     return None
+
+
+# Kinds whose evidence can be one sentence inside a line that otherwise holds prose; the line
+# stays in clean_text (no prose is lost) but the flagged sentence is not shown to the model.
+_SENTENCE_LEVEL_KINDS = frozenset(
+    {FlagKind.call_to_action, FlagKind.chatbot_artifact, FlagKind.prompt_injection,
+     FlagKind.media_credit, FlagKind.placeholder_text}
+)  # fmt: skip
+
+
+def _without_flagged_sentences(sentences: list[Sentence], flags: list[Flag]) -> list[Sentence]:
+    """Drop sentences that a kept-line flag quotes in full, and number the rest afresh."""
+    quoted = [
+        normalize_quote(f.evidence.replace("…", " "))
+        for f in flags
+        if not f.removed and f.kind in _SENTENCE_LEVEL_KINDS and f.severity is not Severity.info
+    ]
+    if not quoted:
+        return sentences
+    kept = [s for s in sentences if not any(normalize_quote(s.text) in q for q in quoted)]
+    return [s.model_copy(update={"id": i}) for i, s in enumerate(kept)]
 
 
 def _title_line(lines: list[str], kept: list[int]) -> str | None:

@@ -1,0 +1,229 @@
+"""Media credits: photo credits and their captions, bare short/share URLs, editor initials
+and agency lines ("es/rmt (AP, AFP, Reuters)").
+
+A credit is recognised by its shape: a label ("Image:", "Photo:", "Foto:") followed by a
+short name-like tail, a "Name/AGENCY" pair, a line that is only a URL, or initials
+separated by slashes. A credit run into the end of a line ("...remarksImage: X/Y/Z")
+makes the text before it a caption when that text is short; a long sentence before a
+run-in credit is kept (flagged, not removed), since it may be article prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schemas import FlagKind, Severity
+from .base import Finding, Page, ends_sentence, excerpt, runs, wordset
+
+_CREDIT_LABEL = (
+    r"(?:image|images|photo|photos|photograph|photography|picture|pictures|pic|foto|fotos|"
+    r"bild|bilder|credit|credits|photo credit|image credit|image source|copyright|"
+    r"fotografía|imagen|immagine|crédit photo|crédits photo|source image)"
+)
+# A whole line that is a credit: "Image: A. Name/AGENCY", "Photo: Reuters", "© AFP".
+_CREDIT_LINE = re.compile(
+    rf"^(?:{_CREDIT_LABEL}\s*(?::|©)|©|\(c\)|\((?:photo|image|picture)s? (?:by|credit|courtesy)\b)"
+    r"\s*([^\n]{1,150})$",
+    re.IGNORECASE,
+)
+_CREDIT_BY = re.compile(
+    r"^\(?(?:photo|image|picture|video)s? (?:by|courtesy(?: of)?|credit)\s*:?\s+\S[^\n]{0,150}$",
+    re.IGNORECASE,
+)
+# A credit run into the end of the previous text: "...remarksImage: Valeriy Sharifulin/IMAGO/SNA".
+# The label is capitalised and glued to a word or set off by a space; the tail is short.
+_RUN_IN = re.compile(
+    r"(?:(?<=[^\s:])|\s)(Image|Images|Photo|Photos|Foto|Fotos|Bild|Picture|Credit|Photograph)"
+    r"\s?:\s?([^:\n]{2,100})$"
+)
+_AGENCIES = wordset(
+    """ap afp reuters dpa epa kna epd efe ansa xinhua tass ria upi pa ians pti ani bloomberg
+    getty gettyimages imago sna anadolu aa sipa zuma shutterstock alamy istock
+    picture-alliance ap/dpa keystone belga anp abaca rex eyevine bbc cnn dw nyt"""
+)
+_AGENCY_PHRASES = (
+    "getty images", "picture alliance", "picture-alliance", "associated press",
+    "press association", "via reuters", "via getty", "ap photo", "afp photo", "reuters/",
+    "/reuters", "/afp", "/ap", "/imago", "/dpa", "/epa", "/getty", "imago images",
+)  # fmt: skip
+_URL_ONLY = re.compile(
+    r"^(?:(?:short ?link|short url|permalink|link|url|share link|kurz-url|kurzlink)\s*:\s*)?"
+    r"<?(?:https?://|www\.)\S{3,2000}>?$",
+    re.IGNORECASE,
+)
+# Editor initials: "es/rmt", "dh/rs (dpa, AFP)", "(jsi/sms)".
+_INITIALS = re.compile(r"^\(?[a-z]{1,4}(?:/[a-z]{1,4}){1,3}\)?(?:\s*\(([^()\n]{1,80})\))?$")
+# Agency-only lines: "(AP, AFP, Reuters)", "— AFP", "With AFP", "-- Reuters".
+_AGENCY_LINE = re.compile(
+    r"^(?:with|mit|avec|con|—|–|-|--)?\s*\(?([^()\n]{1,80})\)?$", re.IGNORECASE
+)
+_SPLIT_AGENCIES = re.compile(r"\s*(?:,|/|&|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+# First characters of a standalone credit line (its label, "©" or "(Photo by").
+_CREDIT_FIRST = frozenset("IiPpFfBbCcSs©(")
+_AGENCY_GLUE = frozenset({"with", "mit", "avec", "con", "and", "und", "et", "y"})
+# Credit labels a run-in credit starts with (case-sensitive, as they appear glued to text).
+_RUN_IN_LABELS = ("Image", "Photo", "Foto", "Bild", "Picture", "Credit")
+# Text before a run-in credit longer than this may be article prose: kept.
+_MAX_CAPTION_WORDS = 30
+_MAX_CREDIT_WORDS = 10
+
+
+def _agency_list(s: str) -> bool:
+    """True when s is nothing but news agency names ("AP, AFP, Reuters")."""
+    parts = [p.strip(" .").lower() for p in _SPLIT_AGENCIES.split(s) if p.strip(" .")]
+    return bool(parts) and len(parts) <= 8 and all(p in _AGENCIES for p in parts)
+
+
+def _credit_tail(tail: str) -> bool:
+    """Does the text after a credit label look like a credit (names, agencies), not a sentence?"""
+    t = tail.strip()
+    words = t.split()
+    if not words or len(words) > _MAX_CREDIT_WORDS:
+        return False
+    low = t.lower()
+    if "/" in t or any(a in low for a in _AGENCY_PHRASES):
+        return True
+    if _agency_list(t):
+        return True
+    # Two to six capitalised words, no sentence punctuation: a photographer's name.
+    if ends_sentence(t) and len(words) > 3:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or w[:1] in "©(")
+    return caps >= max(1, len(words) - 1)
+
+
+def _credit_line(body: str) -> bool:
+    """A standalone credit line (body: the line without its list marker)."""
+    if len(body) > 200:
+        return False
+    m = _CREDIT_LINE.match(body)
+    if m and _credit_tail(m.group(1)):
+        return True
+    if _CREDIT_BY.match(body) and len(body.split()) <= 14:
+        return True
+    if "/" not in body and "hoto" not in body:
+        return False
+    low = body.lower()
+    # "John Smith/Getty Images", "AP Photo/Jane Doe".
+    return (
+        len(body.split()) <= 8
+        and not ends_sentence(body)
+        and any(a in low for a in _AGENCY_PHRASES)
+    )
+
+
+def _initials_or_agency(page: Page, i: int) -> bool:
+    """Editor initials with optional agencies, or a line of agency names only."""
+    s = page.stripped[i]
+    if len(s) > 100:
+        return False
+    if "/" in s:
+        m = _INITIALS.match(s)
+        if m:
+            return m.group(1) is None or _agency_list(m.group(1))
+    words = page.words(i)
+    if not words or not all(w in _AGENCIES or w in _AGENCY_GLUE for w in words):
+        return False
+    agency = _AGENCY_LINE.match(s)
+    return agency is not None and _agency_list(agency.group(1))
+
+
+def run_in_credit(s: str) -> int:
+    """Where a photo credit run into the end of s starts, or -1."""
+    if len(s) > 2000 or ":" not in s or not any(x in s for x in _RUN_IN_LABELS):
+        return -1
+    m = _RUN_IN.search(s)
+    return m.start(1) if m and _credit_tail(m.group(2)) else -1
+
+
+def detect(page: Page) -> list[Finding]:
+    """Media-credit findings (warnings, removing) and kept run-in credits (info)."""
+    url_lines: list[int] = []
+    initials: list[int] = []
+    out: list[Finding] = []
+    credit_at: list[tuple[int, str]] = []  # (line, "line" | "run-in")
+    # Agency lines need an agency name somewhere on the page, or a slash (initials).
+    agencies = not _AGENCIES.isdisjoint(page.vocab)
+    for i in page.nonblank:
+        s = page.stripped[i]
+        w = page.n_words[i]
+        body = page.body[i]
+        if w <= 3 and ("://" in s or "www." in s) and _URL_ONLY.match(s):
+            url_lines.append(i)
+        elif w <= 10 and (agencies or "/" in s) and _initials_or_agency(page, i):
+            initials.append(i)
+        elif w <= 16 and (body[:1] in _CREDIT_FIRST or "/" in body) and _credit_line(body):
+            credit_at.append((i, "line"))
+        elif len(s) <= 2000 and ":" in s and any(x in s for x in _RUN_IN_LABELS):
+            m = _RUN_IN.search(s)
+            if m and _credit_tail(m.group(2)):
+                caption_words = len(s[: m.start()].split())
+                if caption_words <= _MAX_CAPTION_WORDS:
+                    credit_at.append((i, "run-in"))
+                else:
+                    out.append(
+                        Finding(
+                            FlagKind.media_credit,
+                            Severity.info,
+                            i + 1,
+                            i + 1,
+                            "photo credit run into the end of a long line that may be article "
+                            "prose; the line is kept",
+                            removed=False,
+                            evidence=excerpt(s, m.start(1), len(s)),
+                        )
+                    )
+    for a, b in runs(url_lines, page):
+        out.append(
+            Finding(
+                FlagKind.media_credit,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                "bare short/share URL on a line of its own, not article text",
+                removed=True,
+            )
+        )
+    for a, b in runs(initials, page):
+        out.append(
+            Finding(
+                FlagKind.media_credit,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                "editor initials and news-agency credit line, not article text",
+                removed=True,
+            )
+        )
+    taken = set(url_lines) | set(initials)
+    for i, how in credit_at:
+        start = i
+        prev = i - 1
+        # The caption sits right above its credit, in the same block: only trusted on pages
+        # whose blocks are separated by blank lines, where adjacency really means "together".
+        if (
+            page.blank_separated
+            and prev >= 0
+            and page.stripped[prev]
+            and prev not in taken
+            and 0 < page.n_words[prev] <= _MAX_CAPTION_WORDS
+            and prev > 0
+        ):
+            start = prev
+        what = (
+            "photo credit" if how == "line" else "image caption with its photo credit run into it"
+        )
+        if start < i:
+            what = "image caption and photo credit"
+        out.append(
+            Finding(
+                FlagKind.media_credit,
+                Severity.warning,
+                start + 1,
+                i + 1,
+                f"{what}, not article text",
+                removed=True,
+            )
+        )
+        taken.update(range(start, i + 1))
+    return out

@@ -1,0 +1,183 @@
+"""Link spam: lists of link titles (related-story boxes, the same title twice per card),
+and product/shop links.
+
+Signals are structural: title-shaped lines (a few words, no final full stop) that come in
+identical pairs, or stand in a list under a "Related" / "Read more" header. A real bulleted
+list inside an article is neither doubled nor under such a header, and is left alone.
+(Teaser lists in a page footer without such a header are the frame module's business.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schemas import FlagKind, Severity
+from .base import Finding, Page, ends_sentence, runs
+
+_RELATED_HEADER = re.compile(
+    r"^(?:related(?: articles?| stories| posts| news| content| coverage| reading| links| topics)?|"
+    r"read (?:more|also|next)(?: on| about| from)?|"
+    r"more (?:from|on|stories|news|like this|in|about)\b.{0,40}|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
+    r"recommended(?: for you| stories| reading| articles)?|"
+    r"popular(?: now| stories| posts| articles)?|most (?:read|popular|viewed|shared|watched)|"
+    r"trending(?: now| stories)?|see also|further reading|what to read next|top stories|"
+    r"latest(?: news| stories| articles| posts)?|editor'?s picks|more stories|also read|"
+    r"recent posts|similar articles|weitere artikel|mehr zum thema|"
+    r"das könnte sie auch interessieren|"
+    r"à lire aussi|lire aussi|sur le même sujet|te puede interesar|lee también|leggi anche|"
+    r"leia também|читайте также)\s*:?$",
+    re.IGNORECASE,
+)
+_SHOP = re.compile(
+    r"\b(?:add to (?:cart|basket|bag)|buy now|shop now|order now|in stock|out of stock|"
+    r"free shipping|free delivery|checkout|% off|on sale|shop the|best price|discount code|"
+    r"coupon|promo code)\b",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"(?:[$€£¥₹]\s?\d[\d,.]{0,12}|\b\d[\d,.]{0,12}\s?(?:€|\$|usd|eur|gbp)\b)", re.IGNORECASE
+)
+_SHOP_KEYS = (
+    "cart", "basket", "bag", "buy", "shop", "order now", "stock", "shipping", "delivery",
+    "checkout", "% off", "sale", "best price", "discount", "coupon", "promo", "$", "€", "£",
+    "¥", "₹", "usd", "eur", "gbp",
+)  # fmt: skip
+_TITLE_MAX_WORDS = 20
+# Lines in a footer list between titles that may be dates, counts or "5 min read".
+_META_MAX_WORDS = 4
+
+
+def _title_like(page: Page, i: int) -> bool:
+    """A link-title shaped line: 2-20 words, no final full stop, not running prose."""
+    s = page.stripped[i]
+    w = page.n_words[i]
+    if not 2 <= w <= _TITLE_MAX_WORDS or len(s) > 200:
+        return False
+    return not ends_sentence(s) or s.rstrip("\"'”’»)] ")[-1:] in "?!"
+
+
+def _doubled_titles(page: Page) -> list[tuple[int, int, int]]:
+    """Runs of 2+ consecutive identical title pairs: (start, end, pairs)."""
+    out: list[tuple[int, int, int]] = []
+    nb = page.nonblank
+    k = 0
+    while k < len(nb) - 1:
+        pairs = 0
+        j = k
+        while (
+            j + 1 < len(nb)
+            and page.lower[nb[j]] == page.lower[nb[j + 1]]
+            and page.words(nb[j])
+            and _title_like(page, nb[j])
+        ):
+            pairs += 1
+            j += 2
+        if pairs >= 2:
+            out.append((nb[k], nb[j - 1], pairs))
+            k = j
+        else:
+            k += 1
+    return out
+
+
+def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
+    """A "Related"/"Read more" header followed by 2+ title lines: (start, end, titles).
+
+    The list ends at the last title before a line that is neither a title nor a short
+    date/count line; trailing short lines are not taken.
+    """
+    out: list[tuple[int, int, int]] = []
+    used = set(taken)
+    for i in page.nonblank:
+        if i in used or page.n_words[i] > 8:
+            continue
+        if not _RELATED_HEADER.match(page.body[i].strip().rstrip(".…:»›> ")):
+            continue
+        end = i
+        titles = 0
+        last_title = i
+        j = page.next_nonblank(i)
+        while j < len(page.lines) and j not in used:
+            if _title_like(page, j) and page.n_words[j] >= 3:
+                titles += 1
+                last_title = j
+            elif not (
+                0 < page.n_words[j] <= _META_MAX_WORDS and not ends_sentence(page.stripped[j])
+            ):
+                break
+            end = j
+            j = page.next_nonblank(j)
+        end = last_title
+        if titles >= 2:
+            out.append((i, end, titles))
+            used.update(range(i, end + 1))
+    return out
+
+
+def _headline(page: Page, i: int) -> bool:
+    """A teaser headline: 3-20 words, no final full stop, mostly capitalised words."""
+    if not _title_like(page, i) or page.n_words[i] < 3:
+        return False
+    return _headline_cased(page.stripped[i])
+
+
+def _headline_cased(s: str) -> bool:
+    """Most words start with a capital (or are not words): English headline casing."""
+    words = s.split()
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps >= 0.6 * len(words)
+
+
+def _shop_lines(page: Page, taken: set[int]) -> list[int]:
+    """Product / shop links: shop vocabulary (or a price) on a short non-prose line."""
+    out: list[int] = []
+    for i in page.lines_with(_SHOP_KEYS):
+        if i in taken or page.n_words[i] > 20 or page.prose[i]:
+            continue
+        s = page.stripped[i]
+        if _SHOP.search(s) or (_PRICE.search(s) and page.n_words[i] <= 8 and i > page.last_prose):
+            out.append(i)
+    return out
+
+
+def detect(page: Page) -> list[Finding]:
+    """Link-spam findings: warnings that remove the listed lines."""
+    out: list[Finding] = []
+    taken: set[int] = set()
+    for a, b, pairs in _doubled_titles(page):
+        out.append(
+            Finding(
+                FlagKind.link_spam,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                f"list of {pairs} link titles, each repeated twice (link cards), not article text",
+                True,
+            )
+        )
+        taken.update(range(a, b + 1))
+    for a, b, n in _related_lists(page, taken):
+        out.append(
+            Finding(
+                FlagKind.link_spam,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                f"'related / read more' box with {n} link titles, not article text",
+                True,
+            )
+        )
+        taken.update(range(a, b + 1))
+    for a, b in runs(_shop_lines(page, taken), page):
+        out.append(
+            Finding(
+                FlagKind.link_spam,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                "product / shop link, not article text",
+                True,
+            )
+        )
+    return out
