@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import importlib.metadata
 import os
 import threading
@@ -37,6 +39,16 @@ def default_model_path() -> Path:
             if path.is_file():
                 return path
     raise ConfigError(f"{DEFAULT_MODEL_DIST} is installed but holds no .gguf file")
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free models before teardown; llama's own finaliser fails once modules are gone."""
+    with _MODELS_LOCK:
+        for model in _MODELS.values():
+            with contextlib.suppress(Exception):  # best effort at exit
+                model.close()
+        _MODELS.clear()
 
 
 def _load(path: Path, n_ctx: int, n_threads: int, seed: int) -> Any:
