@@ -188,6 +188,11 @@ def batch(
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-out"))
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--fail-under", multiple=True, help="METRIC=VALUE gate; repeatable.")
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also record this run as the baseline FILE for its backend.",
+)
 @_model_options
 @click.pass_context
 def eval_(
@@ -197,6 +202,7 @@ def eval_(
     out: Path,
     baseline: Path | None,
     fail_under: tuple[str, ...],
+    write_baseline: Path | None,
     **kwargs: Any,
 ) -> None:
     """Score a backend and prompt version against the hand-labelled fixtures."""
@@ -206,7 +212,14 @@ def eval_(
 
     with _friendly_errors():
         settings = _settings(**kwargs)
-        report = run_eval(fixtures, settings, out, baseline=baseline, gates=list(fail_under))
+        report = run_eval(
+            fixtures,
+            settings,
+            out,
+            baseline=baseline,
+            gates=list(fail_under),
+            write_baseline=write_baseline,
+        )
         click.echo(report.render_summary())
         sys.exit(1 if report.failed_gates else 0)
 

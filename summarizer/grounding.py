@@ -323,6 +323,8 @@ def candidate_entities(sentences: Sequence[Sentence], limit: int = 12) -> list[s
             if phrase.isupper() and len(phrase) > 6:  # shouting headings, not names
                 continue
             key = _key(phrase)
+            if len(key) < 3:  # "U.S": nothing distinctive left to match a mention by
+                continue
             counts[key] += 1
             forms.setdefault(key, Counter())[phrase] += 1
             first_seen.setdefault(key, len(first_seen))
@@ -356,7 +358,8 @@ def stance_slots(
         present = []
         for name in entities:
             pos = _position(name, s.text)
-            if pos is not None:
+            # The validator's own matcher decides too, so a slot can never fail validation.
+            if pos is not None and name_in_text(name, s.text):
                 present.append((pos, name))
         present.sort()
         if len(present) < 2:
