@@ -331,9 +331,7 @@ def candidate_entities(sentences: Sequence[Sentence], limit: int = 12) -> list[s
     ranked = sorted(counts, key=lambda k: (-counts[k], first_seen[k]))[:limit]
     # Show each actor by its most frequent short form ("Bashar al-Assad" over "Syrian President
     # Bashar al-Assad"); the key match keeps "Assad's" and "al-Assad" in the same cluster.
-    return [
-        max(forms[k], key=lambda p: (len(p.split()) <= 3, forms[k][p], len(p))) for k in ranked
-    ]
+    return [max(forms[k], key=lambda p: (len(p.split()) <= 3, forms[k][p], len(p))) for k in ranked]
 
 
 @dataclass(frozen=True)
