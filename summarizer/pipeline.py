@@ -329,11 +329,12 @@ def _from_extractive(
     ids = list(answer.key_sentences)
     points = [KeyPoint(text=sentences[i].text, evidence=[i]) for i in ids]
     lead = sorted(ids)[:3]
-    # The small model writes no prose: the headline is the title, or its top sentence cut short.
+    # The small model writes no prose, and its ranking is weak: the headline is the title, or
+    # the lead sentence (where news puts its main fact) cut to headline length.
     headline = (
         title
         if title and len(title.split()) <= 20
-        else headline_from_sentence(sentences[ids[0]].text)
+        else headline_from_sentence(sentences[0].text)
     )
     summary = Summary(
         headline=headline,
