@@ -5,6 +5,10 @@ failure goes back to the model as a re-ask (instructor passes `context` to the v
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 from pydantic import (
@@ -39,10 +43,31 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Validation context for the answer being parsed. Backends set it around the model call rather
+# than passing instructor's `context=`, because instructor also renders every message as a
+# Jinja2 template when given a context: an article containing "{{ 7*7 }}" reached the model as
+# "49", and "{% ... %}" in an article would run.
+_ACTIVE_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("answer_context", default=None)
+
+
+@contextmanager
+def validation_context(context: dict[str, Any]) -> Iterator[None]:
+    """Make `context` visible to answer validators for the duration of one model call."""
+    token = _ACTIVE_CONTEXT.set(context)
+    try:
+        yield
+    finally:
+        _ACTIVE_CONTEXT.reset(token)
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    """The validation context: given to model_validate directly, or set by the backend."""
+    return info.context or _ACTIVE_CONTEXT.get() or {}
+
+
 def _grounding(info: ValidationInfo) -> Any:
-    """The GroundingContext handed to instructor as `context`; None outside a model call."""
-    context = info.context or {}
-    return context.get("grounding")
+    """The GroundingContext of the article being answered; None outside a model call."""
+    return _context(info).get("grounding")
 
 
 def _literal(values: list[Any]) -> Any:
@@ -65,7 +90,7 @@ class _SlotStanceBase(_Answer):
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> _SlotStanceBase:
         g = _grounding(info)
-        slots = (info.context or {}).get("slots")
+        slots = _context(info).get("slots")
         if g is None or slots is None:
             return self
         if not 0 <= self.slot < len(slots):
@@ -243,6 +268,12 @@ class _AbstractiveBase(_Answer):
 
 def abstractive_answer_model(n_sentences: int, targets: list[str]) -> type[_AbstractiveBase]:
     """The abstractive answer for one article: written prose, every claim tied to ids/quotes."""
+    return _abstractive_answer_model(n_sentences, tuple(targets))
+
+
+@lru_cache(maxsize=512)
+def _abstractive_answer_model(n_sentences: int, targets: tuple[str, ...]) -> type[_AbstractiveBase]:
+    """Built once per shape: model creation and its schema cost milliseconds per article."""
     n_points = min(3, n_sentences), 6
     fields: dict[str, Any] = {
         "key_points": (

@@ -118,6 +118,12 @@ class Summarizer:
 
         return asummarize_many(self, articles, concurrency=concurrency)
 
+    async def aclose(self) -> None:
+        """Release the backend's connections for the running event loop."""
+        closer = getattr(self.backend, "aclose", None)
+        if closer is not None:
+            await closer()
+
     # ---------------------------------------------------------------- identity
 
     def fingerprint(self) -> dict[str, str]:

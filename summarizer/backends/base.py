@@ -10,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from ..errors import BackendError, GroundingError
+from ..schemas.answers import validation_context
 
 
 @dataclass
@@ -172,10 +173,11 @@ def _generation(value: Any, log: CallLog) -> Generation:
 
 
 def _call_kwargs(request: GenerationRequest) -> dict[str, Any]:
+    # No `context=` here: instructor would render the messages (the article!) as Jinja2
+    # templates. Validators get the context through answers.validation_context instead.
     return {
         "messages": request.messages,
         "response_model": request.response_model,
-        "context": request.context,
         "max_retries": request.max_attempts - 1,  # instructor counts re-asks, not attempts
         "max_tokens": request.max_tokens,
     }
@@ -188,7 +190,8 @@ def structured_call(
     log = CallLog()
     create = instructor_create(raw_create(log), mode)
     try:
-        value = create(**_call_kwargs(request))
+        with validation_context(request.context):
+            value = create(**_call_kwargs(request))
     except Exception as exc:
         raise translate_failure(exc, log, request.article_id) from exc
     return _generation(value, log)
@@ -201,7 +204,8 @@ async def astructured_call(
     log = CallLog()
     create = instructor_create(raw_create(log), mode)
     try:
-        value = await create(**_call_kwargs(request))
+        with validation_context(request.context):
+            value = await create(**_call_kwargs(request))
     except Exception as exc:
         raise translate_failure(exc, log, request.article_id) from exc
     return _generation(value, log)

@@ -117,6 +117,12 @@ class OpenAIBackend:
             self._clients[loop] = client
         return client
 
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (open sockets otherwise linger)."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.close()
+
     def _raw_create(self, log: CallLog, article_id: str | None) -> Any:
         """The client's create, with transient failures retried and every call counted."""
         settings = self.settings

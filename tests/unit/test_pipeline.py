@@ -188,3 +188,20 @@ def test_cache_hit_skips_the_model_and_is_marked(clean_env: pytest.MonkeyPatch) 
     assert not first.provenance.cached and second.provenance.cached
     assert second.id == "y" and second.summary == first.summary
     assert len(backend.requests) == 1
+
+
+def test_article_text_is_never_rendered_as_a_template(clean_env: pytest.MonkeyPatch) -> None:
+    """instructor renders messages as Jinja2 when given `context=`; the article must arrive
+    byte for byte, so grounding context must never travel that way."""
+    hostile = (
+        "The council voted {{ 7*7 }} times on the budget.\n"
+        "A banner read {% for x in range(3) %}X{% endfor %} outside the hall.\n"
+        "Officials said the vote would be repeated next week."
+    )
+    answer = {"key_sentences": [0, 1, 2], "article_type": "news_report", "stances": []}
+    s, backend = summarizer([json.dumps(answer)])
+    result = s.summarize(hostile)
+    user = backend.requests[0][-1]["content"]
+    assert "{{ 7*7 }}" in user and "49" not in user
+    assert "{% for x in range(3) %}X{% endfor %}" in user and "XXX" not in user
+    assert result.sentences[0].text == "The council voted {{ 7*7 }} times on the budget."

@@ -1,0 +1,152 @@
+"""Per-article overhead of everything but the model call, in the batch path.
+
+    .venv/bin/python benchmarks/batch_overhead.py [--articles 300]
+
+Articles run one at a time (concurrency 1) through the full batch path (JSONL read as a
+stream, Article validation, detectors and sentence numbering, prompt, instructor request
+building, answer parsing and grounding validation, record assembly, row JSON written to the
+output) against the fake OpenAI-compatible server in its own process with zero latency.
+The model call is timed around the openai client's `chat.completions.create` (request
+encoding, HTTP round trip, response decoding); the overhead is wall time per article minus
+that. The detector stage (Pipeline.prepare) is timed too, to show where the rest goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from summarizer.api import Summarizer  # noqa: E402
+from summarizer.batch import BatchOptions, arun_batch  # noqa: E402
+from summarizer.config import load_settings  # noqa: E402
+from summarizer.testing import FakeOpenAIServer, FaultPlan  # noqa: E402
+from summarizer.testing.corpus import write_jsonl  # noqa: E402
+
+
+class Timer:
+    """Accumulated seconds and calls."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+
+
+class _TimedCompletions:
+    def __init__(self, inner: Any, timer: Timer) -> None:
+        self.inner, self.timer = inner, timer
+
+    async def create(self, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await self.inner.create(**kwargs)
+        finally:
+            self.timer.seconds += time.perf_counter() - start
+            self.timer.calls += 1
+
+
+def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
+    """Time model calls, the detector stage and whole analyses (benchmark-only wrapping)."""
+    model, prepare, analyse = Timer(), Timer(), Timer()
+    backend: Any = summarizer.backend
+    make_client = backend._client  # the openai backend builds its client per event loop
+
+    def timed_client() -> Any:
+        client = make_client()
+        return SimpleNamespace(
+            chat=SimpleNamespace(completions=_TimedCompletions(client.chat.completions, model))
+        )
+
+    backend._client = timed_client
+    pipeline: Any = summarizer.pipeline
+    inner_prepare = pipeline.prepare
+
+    def timed_prepare(article: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return inner_prepare(article)
+        finally:
+            prepare.seconds += time.perf_counter() - start
+            prepare.calls += 1
+
+    pipeline.prepare = timed_prepare
+    inner_analyse = summarizer.asummarize
+
+    async def timed_analyse(article: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await inner_analyse(article)
+        finally:
+            analyse.seconds += time.perf_counter() - start
+            analyse.calls += 1
+
+    summarizer.asummarize = timed_analyse  # type: ignore[assignment]
+    return model, prepare, analyse
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--articles", type=int, default=300)
+    args = parser.parse_args()
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    n = args.articles
+    with (
+        FakeOpenAIServer(FaultPlan(latency=0.0), subprocess=True) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        settings = load_settings(
+            backend="openai",
+            base_url=server.url + "/v1",
+            api_key="bench-key",
+            model="fake-model",
+            concurrency=1,
+        )
+        summarizer = Summarizer(settings)
+        workdir = Path(tmp)
+        options = BatchOptions(use_cache=False, progress=False)
+        warm = write_jsonl(workdir / "warm.jsonl", 10, start=10_000_000)
+        asyncio.run(arun_batch(summarizer, [str(warm)], workdir / "warm.out", options))
+        model, prepare, analyse = instrument(summarizer)
+        src = write_jsonl(workdir / "in.jsonl", n)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        stats = asyncio.run(arun_batch(summarizer, [str(src)], workdir / "out.jsonl", options))
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    per = 1000 / n
+    overhead = (wall - model.seconds) * per
+    print(f"{stats.ok} of {n} articles ok, {model.calls} model calls, concurrency 1\n")
+    runner = (wall - analyse.seconds) * per
+    pipeline_rest = (analyse.seconds - model.seconds - prepare.seconds) * per
+    table = [
+        ("wall time", f"{wall * per:.2f}"),
+        (
+            "model call (openai client create: encode, HTTP round trip, decode)",
+            f"{model.seconds * per:.2f}",
+        ),
+        ("**overhead: everything else**", f"**{overhead:.2f}**"),
+        (
+            "- batch runner: JSONL read, Article, resume/shard plan, row JSON + write",
+            f"{runner:.2f}",
+        ),
+        ("- detectors + sentence numbering (Pipeline.prepare)", f"{prepare.seconds * per:.2f}"),
+        (
+            "- prompt, instructor request/parse, validation + grounding, record",
+            f"{pipeline_rest:.2f}",
+        ),
+        ("process CPU time (client side, all of it)", f"{cpu * per:.2f}"),
+    ]
+    print("| per article | ms |")
+    print("|---|---:|")
+    for label, value in table:
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

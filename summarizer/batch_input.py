@@ -1,0 +1,292 @@
+"""Batch input as a stream: files, folders, JSONL files and stdin, one InputItem at a time.
+
+Nothing here holds more than one row or file in memory, so a corpus of any size streams.
+A malformed row never raises: it becomes an InputItem carrying a `problem`, which the runner
+turns into an error row naming `file:line`. Only an input path that does not exist at all is
+refused up front (InputError), since that is a typo to fix before spending anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .article import Article, sha256_text
+from .errors import ConfigError, InputError
+
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+# What a folder walk picks up; a file named explicitly is read whatever its suffix.
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+STDIN_NAME = "<stdin>"
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class InputItem:
+    """One article as read from the input, not yet validated into an Article."""
+
+    id: str
+    source: str  # where it came from: "file:line", "file" or "<stdin>:line"
+    raw_sha256: str = ""  # hash of the raw row or file bytes ("" when unreadable)
+    text: str | None = None
+    html: str | None = None
+    path: Path | None = None
+    article: Article | None = None
+    title: str | None = None
+    url: str | None = None
+    targets: tuple[str, ...] | None = None  # None: the row names no targets
+    problem: str | None = None  # set when the row is unusable; build() raises it
+
+    def build(self, *, default_targets: Sequence[str] = (), max_chars: int) -> Article:
+        """The validated Article; raises InputError for an unusable row or file."""
+        if self.problem is not None:
+            raise InputError(self.problem, article_id=self.id)
+        targets: Sequence[str] = self.targets if self.targets else default_targets
+        if self.article is not None:
+            return self.article
+        if self.path is not None:
+            from .inputs import load_article
+
+            return load_article(self.path, targets=targets, max_chars=max_chars, article_id=self.id)
+        if self.text is not None:
+            return Article.create(
+                self.text,
+                id=self.id,
+                title=self.title,
+                url=self.url,
+                targets=targets,
+                max_chars=max_chars,
+            )
+        if self.html is not None:
+            from .html import article_from_html  # the HTML stack is imported only when needed
+
+            return article_from_html(
+                self.html,
+                article_id=self.id,
+                url=self.url,
+                title=self.title,
+                targets=targets,
+                max_chars=max_chars,
+            )
+        raise InputError("row has no text", article_id=self.id)  # unreachable by construction
+
+    def input_hash(self) -> str:
+        """A hash of the raw input for error rows, so resume notices when a bad input changes."""
+        if self.raw_sha256 or self.path is None:
+            return self.raw_sha256
+        try:
+            return _sha256_bytes(self.path.read_bytes())
+        except OSError:
+            return ""
+
+
+def _problem(item_id: str, source: str, raw_sha: str, message: str) -> InputItem:
+    return InputItem(id=item_id, source=source, raw_sha256=raw_sha, problem=f"{source}: {message}")
+
+
+def _optional_str(row: dict[str, Any], name: str) -> str | None:
+    """A row's optional string field; raises ValueError on a wrong type."""
+    value = row.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f'"{name}" must be a string, got {type(value).__name__}')
+
+
+def item_from_row(row: object, source: str, raw_sha: str) -> InputItem:
+    """Validate one JSONL row (or API dict) into an InputItem; problems become problem items."""
+    if not isinstance(row, dict):
+        return _problem(
+            source, source, raw_sha, f"row is a JSON {type(row).__name__}, not an object"
+        )
+    raw_id = row.get("id")
+    item_id: str | None
+    if raw_id is None:
+        item_id = None
+    elif isinstance(raw_id, str) and raw_id.strip():
+        item_id = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        item_id = str(raw_id)
+    else:
+        return _problem(
+            source, source, raw_sha, f'"id" must be a non-empty string or integer, got {raw_id!r}'
+        )
+    text, html = row.get("text"), row.get("html")
+    body_field = "text" if isinstance(text, str) and text.strip() else None
+    if body_field is None and isinstance(html, str) and html.strip():
+        body_field = "html"
+    if body_field is None:
+        what = "empty" if isinstance(text, str) or isinstance(html, str) else "missing"
+        bad_type = (text is not None and not isinstance(text, str)) or (
+            html is not None and not isinstance(html, str)
+        )
+        detail = '"text"/"html" must be a string' if bad_type else f'"text" and "html" are {what}'
+        return _problem(item_id or source, source, raw_sha, f"row has no text: {detail}")
+    body: str = row[body_field]
+    try:
+        title = _optional_str(row, "title")
+        url = _optional_str(row, "url")
+        raw_targets = row.get("targets")
+        if raw_targets is None:
+            targets = None
+        elif isinstance(raw_targets, list) and all(isinstance(t, str) for t in raw_targets):
+            targets = tuple(raw_targets)
+        else:
+            raise ValueError('"targets" must be a list of strings')
+    except ValueError as exc:
+        return _problem(item_id or source, source, raw_sha, str(exc))
+    # Without an id, the content names the row: stable across re-runs and reorderings.
+    item_id = item_id or sha256_text(body)[:16]
+    return InputItem(
+        id=item_id,
+        source=source,
+        raw_sha256=raw_sha,
+        text=body if body_field == "text" else None,
+        html=body if body_field == "html" else None,
+        title=title,
+        url=url,
+        targets=targets,
+    )
+
+
+def iter_jsonl(stream: BinaryIO, name: str) -> Iterator[InputItem]:
+    """One InputItem per non-blank line of a JSONL byte stream, read line by line."""
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        source = f"{name}:{number}"
+        raw_sha = _sha256_bytes(raw.rstrip(b"\r\n"))
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield _problem(source, source, raw_sha, f"not valid UTF-8 (byte {exc.start})")
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            yield _problem(source, source, raw_sha, f"not valid JSON ({exc})")
+            continue
+        yield item_from_row(row, source, raw_sha)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under root in a stable (sorted) order, skipping hidden files and folders."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def iter_directory(root: Path, *, skip: Path | None = None) -> Iterator[InputItem]:
+    """Article files (id: path relative to root without suffix) and JSONL files in a folder."""
+    for path in _walk(root):
+        if skip is not None and path.resolve() == skip:
+            continue  # the batch's own output file, when it lives inside an input folder
+        suffix = path.suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            yield from _iter_jsonl_file(path)
+        elif suffix in ARTICLE_SUFFIXES:
+            item_id = path.relative_to(root).with_suffix("").as_posix()
+            yield InputItem(id=item_id, source=str(path), path=path)
+
+
+def _iter_jsonl_file(path: Path) -> Iterator[InputItem]:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, inside the generator
+    except OSError as exc:
+        source = str(path)
+        yield _problem(source, source, "", f"cannot read: {exc.strerror}")
+        return
+    with handle:
+        yield from iter_jsonl(handle, str(path))
+
+
+def check_inputs(inputs: Sequence[str]) -> None:
+    """Refuse input paths that do not exist, before any work (and any spending) starts."""
+    if not inputs:
+        raise InputError("no input given")
+    missing = [p for p in inputs if p != "-" and not Path(p).exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    if inputs.count("-") > 1:
+        raise InputError("standard input (-) can be given only once")
+
+
+def iter_inputs(
+    inputs: Sequence[str], *, stdin: BinaryIO | None = None, output: Path | None = None
+) -> Iterator[InputItem]:
+    """Stream InputItems from paths: folders, JSONL files, article files, or - (JSONL on stdin).
+
+    `output`, the batch's own output file, is never read as input: given by name it is an
+    error (the batch would read its own rows), inside an input folder it is skipped.
+    """
+    check_inputs(inputs)
+    skip = output.resolve() if output is not None else None
+    if skip is not None and any(p != "-" and Path(p).resolve() == skip for p in inputs):
+        raise InputError(f"the output file {output} is also an input")
+    for given in inputs:
+        if given == "-":
+            yield from iter_jsonl(stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            yield from iter_directory(path, skip=skip)
+        elif path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _iter_jsonl_file(path)
+        else:
+            yield InputItem(id=path.stem, source=given, path=path)
+
+
+def items_from_objects(objects: Iterable[Article | str | dict[str, Any]]) -> Iterator[InputItem]:
+    """InputItems for the Python API: Articles as they are, strings as text, dicts as rows."""
+    for number, obj in enumerate(objects, 1):
+        source = f"item {number}"
+        if isinstance(obj, Article):
+            # Article(...) built directly may have no id; it is then named by its content.
+            item_id = obj.id or obj.sha256[:16]
+            yield InputItem(id=item_id, source=source, raw_sha256=obj.sha256, article=obj)
+        elif isinstance(obj, str):
+            if obj.strip():
+                item_id = sha256_text(obj)[:16]
+                yield InputItem(id=item_id, source=source, raw_sha256=sha256_text(obj), text=obj)
+            else:
+                yield _problem(source, source, "", "article text is empty or whitespace only")
+        elif isinstance(obj, dict):
+            raw_sha = sha256_text(json.dumps(obj, sort_keys=True, default=str))
+            yield item_from_row(obj, source, raw_sha)
+        else:
+            message = f"expected an Article, str or dict, got {type(obj).__name__}"
+            yield _problem(source, source, "", message)
+
+
+# ------------------------------------------------------------------------------- shards
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """Parse "I/N" (0 <= I < N) into (I, N); raises ConfigError otherwise."""
+    parts = spec.strip().split("/")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        index, count = int(parts[0]), int(parts[1])
+    except ValueError:
+        raise ConfigError(f"--shard must look like I/N (e.g. 0/4), got {spec!r}") from None
+    if count < 1 or not 0 <= index < count:
+        raise ConfigError(f"--shard {spec}: need 0 <= I < N and N >= 1")
+    return index, count
+
+
+def shard_of(item_id: str, count: int) -> int:
+    """The shard (0..count-1) an id belongs to: a stable hash, the same on every machine."""
+    digest = hashlib.blake2b(item_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count

@@ -1,0 +1,85 @@
+"""kill -9 a real `summarizer batch` process halfway, re-run it, and find every id exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarizer.testing import FakeOpenAIServer, FaultPlan
+from summarizer.testing.corpus import write_jsonl
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 120
+
+
+def batch_command(src: Path, out: Path, url: str) -> list[str]:
+    return [
+        sys.executable, "-m", "summarizer", "batch", str(src), "-o", str(out),
+        "--backend", "openai", "--base-url", url + "/v1", "--model", "fake-model",
+        "--no-cache", "--concurrency", "4", "--no-progress",
+    ]  # fmt: skip
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OPENAI_API_KEY"] = "test-key"
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def complete_lines(path: Path) -> list[bytes]:
+    data = path.read_bytes() if path.exists() else b""
+    return data.split(b"\n")[:-1]  # whatever follows the last newline is not a row yet
+
+
+def test_sigkill_halfway_then_rerun_gives_every_id_once(tmp_path: Path) -> None:
+    src, out = write_jsonl(tmp_path / "in.jsonl", N), tmp_path / "out.jsonl"
+    with FakeOpenAIServer(FaultPlan(latency=0.08)) as server:
+        process = subprocess.Popen(
+            batch_command(src, out, server.url), env=child_env(), cwd=tmp_path
+        )
+        deadline = time.monotonic() + 120
+        while len(complete_lines(out)) < N // 2:
+            assert process.poll() is None, "the batch ended before it could be killed"
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        assert process.returncode == -signal.SIGKILL
+
+        survived = complete_lines(out)
+        assert N // 2 <= len(survived) < N
+        for line in survived:  # every complete line the killed run left is a whole row
+            assert json.loads(line)["status"] == "ok"
+        # A kill can also land inside a write; simulate that torn tail on top of the real kill.
+        with open(out, "ab") as handle:
+            handle.write(b'{"id": "art-000999", "status": "ok", "result": {"id": "art-0')
+        time.sleep(0.5)  # let the server take in requests the dead client had already sent
+        requests_before = server.stats()["requests"]
+
+        rerun = subprocess.run(
+            batch_command(src, out, server.url), env=child_env(), cwd=tmp_path,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert rerun.returncode == 0, rerun.stderr
+        redone = server.stats()["requests"] - requests_before
+
+    lines = out.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    rows = [json.loads(line) for line in lines[:-1]]  # every line is valid JSON
+    ids = [r["id"] for r in rows]
+    assert sorted(ids) == [f"art-{i:06d}" for i in range(N)]  # each id exactly once
+    assert all(r["status"] == "ok" for r in rows)
+    # Only the rows the killed run had not written were redone: no finished work repeated.
+    assert redone == N - len(survived)
+    assert f"{len(survived)} skipped" in rerun.stderr
+    assert "partial last line" in rerun.stderr
