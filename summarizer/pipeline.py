@@ -332,9 +332,7 @@ def _from_extractive(
     # The small model writes no prose, and its ranking is weak: the headline is the title, or
     # the lead sentence (where news puts its main fact) cut to headline length.
     headline = (
-        title
-        if title and len(title.split()) <= 20
-        else headline_from_sentence(sentences[0].text)
+        title if title and len(title.split()) <= 20 else headline_from_sentence(sentences[0].text)
     )
     summary = Summary(
         headline=headline,
