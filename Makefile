@@ -44,7 +44,9 @@ eval: install
 
 # The regression gate CI runs: the local model on every fixture against the committed baseline.
 eval-gate: install
-	$(BIN)/summarizer eval --backend local --out $(OUT)/eval --no-cache --baseline evals/baselines/local.json
+	rm -rf $(OUT)/eval-cache   # a cold cache: the gate measures real model runs
+	$(BIN)/summarizer eval --backend local --out $(OUT)/eval --cache-dir $(OUT)/eval-cache \
+		--baseline evals/baselines/local.json
 
 schema: install
 	$(BIN)/summarizer schema --write
