@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Protocol
 
 from .article import Article, split_lines
@@ -61,6 +64,23 @@ _REASK_OVERHEAD_TOKENS = 300
 _DEFAULT_MAX_TOKENS = {"extractive": 448, "abstractive": 1400}
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of this package's code, prompts and schemas: a cached record is reused only by the
+    code that made it (a change to record assembly must not serve stale results)."""
+    root = Path(__file__).resolve().parent
+    files = []
+    # followlinks: prompts/ and schemas/ are symlinks in a source checkout.
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        files += [Path(folder, n) for n in names if n.endswith((".py", ".j2"))]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class Cache(Protocol):
     """Where finished records are kept by content address."""
 
@@ -111,6 +131,7 @@ class Pipeline:
         material = {
             **self.fingerprint(),
             "summarizer": SUMMARIZER_VERSION,
+            "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
                        s.n_ctx, s.openai_mode, s.base_url],
             "text": article.sha256,
