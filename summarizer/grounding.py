@@ -192,7 +192,6 @@ class GroundingContext:
     """What validators need to check an answer against the article the model saw."""
 
     sentences: list[Sentence]
-    targets: tuple[str, ...] = ()
     # Minimum share of a key point's content words that its cited sentences must contain.
     min_point_overlap: float = 0.5
     min_headline_overlap: float = 0.6
@@ -247,7 +246,9 @@ class GroundingContext:
         n_words = len(headline.split())
         if n_words > 18:
             raise ValueError(f"headline has {n_words} words; use at most 15")
-        share = overlap(headline, self._joined)
+        # The article's vocabulary is computed once per article, not once per check.
+        claimed = content_words(headline)
+        share = len(claimed & self._vocab) / len(claimed) if claimed else 0.0
         if share < self.min_headline_overlap:
             raise ValueError(
                 f"headline {headline!r} uses words the article does not contain "

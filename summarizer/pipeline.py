@@ -98,7 +98,6 @@ class Prepared:
     sentences: list[Sentence]
     slots: list[StanceSlot]  # extractive: the stances the model may label
     model_targets: list[str]  # requested targets the model is asked about
-    absent_targets: list[str]  # requested targets the article never names
     title: str | None
 
 
@@ -166,13 +165,12 @@ class Pipeline:
             flags.sort(key=lambda f: (f.start_line, f.kind.value))
         clean_text = "\n".join(lines[n - 1] for n in kept)
         quality = Quality(score=report.score, flags=flags, clean_text=clean_text)
-        joined = " ".join(s.text for s in sentences)
-        mentioned = [t for t in article.targets if name_in_text(t, joined)]
         if self.mode == "extractive":
-            model_targets = mentioned
-            absent = [t for t in article.targets if t not in mentioned]
+            # Targets the article never names become not_mentioned without asking the model.
+            joined = " ".join(s.text for s in sentences)
+            model_targets = [t for t in article.targets if name_in_text(t, joined)]
         else:  # a capable model can resolve aliases the name match misses
-            model_targets, absent = list(article.targets), []
+            model_targets = list(article.targets)
         slots = (
             stance_slots(sentences, candidate_entities(sentences))
             if self.mode == "extractive"
@@ -184,7 +182,6 @@ class Pipeline:
             sentences=sentences,
             slots=slots,
             model_targets=model_targets,
-            absent_targets=absent,
             title=article.title or _title_line(lines, kept),
         )
 
@@ -207,23 +204,18 @@ class Pipeline:
             - _REASK_OVERHEAD_TOKENS * (attempts - 1)
         )
         used = 0
-        cut_line: int | None = None
+        fitting = 0  # how many leading sentences fit the budget
         for s in sentences:
             used += self._token_cost(f"[{s.id}] {s.text}\n")
             if used > budget:
-                cut_line = s.line
                 break
-        if cut_line is None:
+            fitting += 1
+        if fitting == len(sentences):
             return sentences, kept, None
+        cut_line = sentences[fitting].line
         keep_lines = [n for n in kept if n < cut_line]
         if not keep_lines:  # a single enormous line: keep the sentences that fit in it
-            fitting, used = [], 0
-            for s in sentences:
-                used += self._token_cost(f"[{s.id}] {s.text}\n")
-                if used > budget:
-                    break
-                fitting.append(s)
-            keep_lines, sentences_kept = [cut_line], fitting
+            keep_lines, sentences_kept = [cut_line], sentences[:fitting]
         else:
             sentences_kept = [s for s in sentences if s.line < cut_line]
         dropped = [n for n in kept if n >= cut_line and n not in keep_lines] or [cut_line]
@@ -258,9 +250,7 @@ class Pipeline:
             targets=prepared.model_targets,
             slots=prepared.slots,
         )
-        grounding = GroundingContext(
-            sentences=prepared.sentences, targets=tuple(prepared.model_targets)
-        )
+        grounding = GroundingContext(sentences=prepared.sentences)
         return GenerationRequest(
             messages=messages,
             response_model=response_model,
