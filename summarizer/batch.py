@@ -37,7 +37,7 @@ from .config import Settings
 from .errors import ConfigError, InputError, SummarizerError
 from .jsonl import KEY_FIELDS, JsonlWriter, OutputIndex, RunKey, compact, key_digest, scan_output
 from .schemas import ArticleAnalysis
-from .stats import BatchStats
+from .stats import BatchStats, RowOutcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -461,11 +461,8 @@ async def arun_batch(
     with writer, _progress_bar(_want_progress(options)) as update:
         async for item in _drive(summarizer, work, limit=limit, fingerprint=fingerprint):
             writer.write_line(item.model_dump_json())
-            if item.result is not None:
-                stats.record_ok(item.result.provenance)
-            else:
-                error = item.error or {}
-                stats.record_error(str(error.get("type", "error")), int(error.get("attempts") or 0))
+            provenance = item.result.provenance if item.result is not None else None
+            stats.record(RowOutcome.from_row(item.result is not None, provenance, item.error))
             update(stats)
     # Only after a complete run: an interrupted run keeps the old rows it had not replaced yet.
     if index.stale_lines:

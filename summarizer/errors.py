@@ -34,7 +34,27 @@ class InputError(SummarizerError):
     kind = "input_error"
 
 
-class BackendError(SummarizerError):
+class _ModelCallError(SummarizerError):
+    """A failure after the model was (maybe) called: how often, and the tokens it cost."""
+
+    def __init__(self, message: str, *, article_id: str | None = None, attempts: int = 0) -> None:
+        super().__init__(message, article_id=article_id)
+        self.attempts = attempts
+        # Failed calls are billed too; batch statistics and cost estimates count them.
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "type": self.kind,
+            "message": self.message,
+            "attempts": self.attempts,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
+
+class BackendError(_ModelCallError):
     """The model could not be reached or refused the call, after all transient retries."""
 
     kind = "backend_error"
@@ -47,15 +67,11 @@ class BackendError(SummarizerError):
         attempts: int = 0,
         status_code: int | None = None,
     ) -> None:
-        super().__init__(message, article_id=article_id)
-        self.attempts = attempts
+        super().__init__(message, article_id=article_id, attempts=attempts)
         self.status_code = status_code
 
-    def to_dict(self) -> dict[str, object]:
-        return {"type": self.kind, "message": self.message, "attempts": self.attempts}
 
-
-class GroundingError(SummarizerError):
+class GroundingError(_ModelCallError):
     """The model's answer never passed validation (schema or grounding) within the re-asks."""
 
     kind = "grounding_error"
@@ -69,16 +85,13 @@ class GroundingError(SummarizerError):
         fields: list[str] | None = None,
         last_raw_output: str | None = None,
     ) -> None:
-        super().__init__(message, article_id=article_id)
-        self.attempts = attempts
+        super().__init__(message, article_id=article_id, attempts=attempts)
         self.fields = fields or []
         self.last_raw_output = last_raw_output
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "type": self.kind,
-            "message": self.message,
-            "attempts": self.attempts,
+            **super().to_dict(),
             "fields": self.fields,
             "last_raw_output": self.last_raw_output,
         }

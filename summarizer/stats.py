@@ -42,6 +42,40 @@ def estimate_cost(
     return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
 
 
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """What the statistics need from one output row (small enough to pass between processes)."""
+
+    ok: bool
+    error_type: str | None = None
+    cached: bool = False
+    attempts: int = 0
+    transient_retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @classmethod
+    def from_row(cls, ok: bool, provenance: Any, error: dict[str, Any] | None) -> RowOutcome:
+        """From a result's provenance (ok rows) or an error row's error object."""
+        if ok:
+            return cls(
+                ok=True,
+                cached=bool(getattr(provenance, "cached", False)),
+                attempts=int(getattr(provenance, "attempts", 0) or 0),
+                transient_retries=int(getattr(provenance, "transient_retries", 0) or 0),
+                prompt_tokens=int(getattr(provenance, "prompt_tokens", 0) or 0),
+                completion_tokens=int(getattr(provenance, "completion_tokens", 0) or 0),
+            )
+        error = error or {}
+        return cls(
+            ok=False,
+            error_type=str(error.get("type") or "error"),
+            attempts=int(error.get("attempts") or 0),
+            prompt_tokens=int(error.get("prompt_tokens") or 0),
+            completion_tokens=int(error.get("completion_tokens") or 0),
+        )
+
+
 @dataclass
 class BatchStats:
     """What one batch run did; `render()` is the end-of-run summary, `to_dict()` its JSON."""
@@ -63,22 +97,38 @@ class BatchStats:
     transient_retries: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def record_ok(self, provenance: Any) -> None:
-        """Count a finished article; tokens only when a model was really called this run."""
-        self.ok += 1
-        if getattr(provenance, "cached", False):
-            self.cached += 1
-            return
-        self.prompt_tokens += int(getattr(provenance, "prompt_tokens", 0) or 0)
-        self.completion_tokens += int(getattr(provenance, "completion_tokens", 0) or 0)
-        self.attempts += int(getattr(provenance, "attempts", 0) or 0)
-        self.transient_retries += int(getattr(provenance, "transient_retries", 0) or 0)
+    def record(self, outcome: RowOutcome) -> None:
+        """Count one written row."""
+        if outcome.ok:
+            self.ok += 1
+            if outcome.cached:  # served from the cache: no model call, no cost this run
+                self.cached += 1
+                return
+        else:
+            self.failed += 1
+            self.errors_by_type[outcome.error_type or "error"] += 1
+        self.prompt_tokens += outcome.prompt_tokens
+        self.completion_tokens += outcome.completion_tokens
+        self.attempts += outcome.attempts
+        self.transient_retries += outcome.transient_retries
 
-    def record_error(self, error_type: str, attempts: int = 0) -> None:
-        """Count a failed article by its error type."""
-        self.failed += 1
-        self.errors_by_type[error_type] += 1
-        self.attempts += attempts
+    def record_ok(self, provenance: Any) -> None:
+        """Count a finished article from its provenance."""
+        self.record(RowOutcome.from_row(True, provenance, None))
+
+    def record_error(
+        self, error_type: str, attempts: int = 0, prompt_tokens: int = 0, completion_tokens: int = 0
+    ) -> None:
+        """Count a failed article by its error type, with the calls and tokens it spent."""
+        self.record(
+            RowOutcome(
+                ok=False,
+                error_type=error_type,
+                attempts=attempts,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+            )
+        )
 
     @property
     def processed(self) -> int:

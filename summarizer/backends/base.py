@@ -111,7 +111,16 @@ def _is_validation(exc: BaseException | None) -> bool:
 
 
 def translate_failure(exc: BaseException, log: CallLog, article_id: str | None) -> Exception:
-    """Map instructor's exceptions onto ours, keeping attempts and the last raw output."""
+    """Map instructor's exceptions onto ours, with attempts, tokens spent and the last output."""
+    error = _translate(exc, log, article_id)
+    if isinstance(error, (BackendError, GroundingError)):
+        error.prompt_tokens = max(error.prompt_tokens, log.prompt_tokens)
+        error.completion_tokens = max(error.completion_tokens, log.completion_tokens)
+    return error
+
+
+def _translate(exc: BaseException, log: CallLog, article_id: str | None) -> Exception:
+    """The error of ours that an exception from the instructor call stands for."""
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
     cause: BaseException | None = exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import time
 import weakref
 from typing import Any
@@ -33,10 +34,14 @@ INSTRUCTOR_MODES = {
 _RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 
 
+class MalformedResponseError(Exception):
+    """The server answered 200 with a body that is not JSON (a truncated or mangled reply)."""
+
+
 def is_transient(exc: BaseException) -> bool:
-    """Timeouts, dropped connections, 429s and 5xx are worth retrying; the rest is final."""
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
+    """Timeouts, dropped connections, mangled bodies, 429s and 5xx are worth retrying."""
+    if isinstance(exc, (openai.APIConnectionError, MalformedResponseError)):
+        return True  # APIConnectionError includes APITimeoutError
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
     return False
@@ -130,7 +135,11 @@ class OpenAIBackend:
         # walks every message and the whole tool schema against its TypedDict annotations
         # (about 1 ms of CPU per call, benchmarks/batch_overhead.py), and the body instructor
         # builds is plain JSON already. Auth, base URL, timeout and error types are the same.
-        return await self._client().post("/chat/completions", body=body, cast_to=ChatCompletion)
+        try:
+            return await self._client().post("/chat/completions", body=body, cast_to=ChatCompletion)
+        except json.JSONDecodeError as exc:
+            # A transport fault, not the model's answer: retry it, never re-ask the model.
+            raise MalformedResponseError(f"the response body is not JSON ({exc.msg})") from None
 
     def _raw_create(self, log: CallLog, article_id: str | None) -> Any:
         """The client's create, with transient failures retried and every call counted."""
@@ -164,6 +173,12 @@ class OpenAIBackend:
                 raise BackendError(
                     f"cannot reach the model server ({type(exc).__name__}) after "
                     f"{log.transient_retries + 1} tries",
+                    article_id=article_id,
+                    attempts=log.calls + log.transient_retries + 1,
+                ) from None
+            except MalformedResponseError as exc:
+                raise BackendError(
+                    f"{exc} after {log.transient_retries + 1} tries",
                     article_id=article_id,
                     attempts=log.calls + log.transient_retries + 1,
                 ) from None

@@ -132,7 +132,8 @@ TRANSIENT = {  # fault script -> how many articles get it; each must still end "
     ("rate_limit",): 5,
     ("server_error", "server_error"): 4,
     ("bad_gateway",): 2,
-    ("unavailable",): 2,
+    ("unavailable",): 1,
+    ("malformed_body",): 1,  # a mangled HTTP body is retried like a dropped connection
     ("timeout",): 3,
     ("malformed_json",): 4,
     ("schema_invalid",): 4,
@@ -140,7 +141,8 @@ TRANSIENT = {  # fault script -> how many articles get it; each must still end "
     ("slow",): 2,
 }
 PERMANENT = {  # fault -> (articles, the error type their row must carry)
-    "server_error": (3, "backend_error"),
+    "server_error": (2, "backend_error"),
+    "malformed_body": (1, "backend_error"),
     "rate_limit": (1, "backend_error"),
     "timeout": (1, "backend_error"),
     "schema_invalid": (2, "grounding_error"),
@@ -201,6 +203,11 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path) -> None:
     }
     assert saved["settings"]["api_key"] == "***" and "test-key" not in stats_file.read_text()
     assert saved["tokens"]["prompt"] > 0 and saved["cost_usd"] is None  # fake-model has no price
+    # Failed articles' calls are billed too: their tokens are in the rows and the totals.
+    failed_tokens = sum(r["error"]["prompt_tokens"] for r in rows if r["status"] == "error")
+    assert failed_tokens > 0
+    ok_tokens = sum(r["result"]["provenance"]["prompt_tokens"] for r in rows if r["result"])
+    assert saved["tokens"]["prompt"] == ok_tokens + failed_tokens
     assert elapsed < 60
 
 
