@@ -1,25 +1,27 @@
 """Per-article overhead of everything but the model call, in the batch path.
 
-    .venv/bin/python benchmarks/batch_overhead.py [--articles 300]
+    .venv/bin/python benchmarks/batch_overhead.py [--articles 300] [--corpus synthetic|seeds]
 
 Articles run one at a time (concurrency 1) through the full batch path (JSONL read as a
 stream, Article validation, detectors and sentence numbering, prompt, instructor request
 building, answer parsing and grounding validation, record assembly, row JSON written to the
 output) against the fake OpenAI-compatible server in its own process with zero latency.
-The model call is timed around the openai client's `chat.completions.create` (request
-encoding, HTTP round trip, response decoding); the overhead is wall time per article minus
-that. The detector stage (Pipeline.prepare) is timed too, to show where the rest goes.
+The model call is timed around the backend's `send` (one HTTP exchange through the openai
+client: request encoding, round trip, response decoding); the overhead is wall time per
+article minus that. The detector stage (Pipeline.prepare) is timed too, to show where the
+rest goes. `--corpus synthetic` is five-sentence generated reports (~450 characters);
+`--corpus seeds` cycles the user's seed articles in examples/ (2-18 KB each).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,32 +42,21 @@ class Timer:
         self.calls = 0
 
 
-class _TimedCompletions:
-    def __init__(self, inner: Any, timer: Timer) -> None:
-        self.inner, self.timer = inner, timer
-
-    async def create(self, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await self.inner.create(**kwargs)
-        finally:
-            self.timer.seconds += time.perf_counter() - start
-            self.timer.calls += 1
-
-
 def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
     """Time model calls, the detector stage and whole analyses (benchmark-only wrapping)."""
     model, prepare, analyse = Timer(), Timer(), Timer()
     backend: Any = summarizer.backend
-    make_client = backend._client  # the openai backend builds its client per event loop
+    inner_send = backend.send
 
-    def timed_client() -> Any:
-        client = make_client()
-        return SimpleNamespace(
-            chat=SimpleNamespace(completions=_TimedCompletions(client.chat.completions, model))
-        )
+    async def timed_send(body: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await inner_send(body)
+        finally:
+            model.seconds += time.perf_counter() - start
+            model.calls += 1
 
-    backend._client = timed_client
+    backend.send = timed_send
     pipeline: Any = summarizer.pipeline
     inner_prepare = pipeline.prepare
 
@@ -92,9 +83,19 @@ def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
     return model, prepare, analyse
 
 
+def write_seed_jsonl(path: Path, n: int) -> Path:
+    """n rows cycling the seed articles, each under its own id."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt"))]
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            handle.write(json.dumps({"id": f"seed-{i:06d}", "text": seeds[i % len(seeds)]}) + "\n")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--corpus", choices=["synthetic", "seeds"], default="synthetic")
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     n = args.articles
@@ -115,19 +116,23 @@ def main() -> None:
         warm = write_jsonl(workdir / "warm.jsonl", 10, start=10_000_000)
         asyncio.run(arun_batch(summarizer, [str(warm)], workdir / "warm.out", options))
         model, prepare, analyse = instrument(summarizer)
-        src = write_jsonl(workdir / "in.jsonl", n)
+        if args.corpus == "seeds":
+            src = write_seed_jsonl(workdir / "in.jsonl", n)
+        else:
+            src = write_jsonl(workdir / "in.jsonl", n)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         stats = asyncio.run(arun_batch(summarizer, [str(src)], workdir / "out.jsonl", options))
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     per = 1000 / n
     overhead = (wall - model.seconds) * per
-    print(f"{stats.ok} of {n} articles ok, {model.calls} model calls, concurrency 1\n")
+    print(f"{stats.ok} of {n} {args.corpus} articles ok, {model.calls} model calls, "
+          "concurrency 1\n")  # fmt: skip
     runner = (wall - analyse.seconds) * per
     pipeline_rest = (analyse.seconds - model.seconds - prepare.seconds) * per
     table = [
         ("wall time", f"{wall * per:.2f}"),
         (
-            "model call (openai client create: encode, HTTP round trip, decode)",
+            "model call (one HTTP exchange via the openai client: encode, round trip, decode)",
             f"{model.seconds * per:.2f}",
         ),
         ("**overhead: everything else**", f"**{overhead:.2f}**"),

@@ -1,6 +1,7 @@
 """Batch throughput against a model server with fixed latency: articles/s by concurrency.
 
     .venv/bin/python benchmarks/batch_throughput.py [--latency 0.2] [--concurrency 1 8 32 128]
+        [--workers 1 2]
 
 The fake OpenAI-compatible server (summarizer.testing.fake_openai) runs in its own process on
 127.0.0.1 and answers every request after --latency seconds with a valid, grounded answer, so
@@ -8,6 +9,9 @@ the ideal rate at concurrency C is C / latency. Each run is the full batch path:
 read as a stream, the real Summarizer with its openai backend (instructor, validation,
 grounding, detectors), one output row written per article; no cache. The figure is
 articles / wall time of the run (Summarizer construction and a warm-up run excluded).
+With --workers N > 1 the run includes starting N worker processes; that start-up (measured
+as the wall time of a one-article batch with the same workers, minus one latency) is
+printed, and a second rate excludes it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ async def close_clients(summarizer: Summarizer) -> None:
 
 
 async def run_once(
-    url: str, concurrency: int, n: int, workdir: Path, start: int
+    url: str, concurrency: int, n: int, workdir: Path, start: int, workers: int = 1
 ) -> tuple[float, int]:
     """Wall seconds and ok rows of one batch of n fresh articles."""
     settings = load_settings(
@@ -48,10 +52,11 @@ async def run_once(
         api_key="bench-key",
         model="fake-model",
         concurrency=concurrency,
+        workers=workers,
     )
     summarizer = Summarizer(settings)
-    src = write_jsonl(workdir / f"in-{concurrency}-{start}.jsonl", n, start=start)
-    out = workdir / f"out-{concurrency}-{start}.jsonl"
+    src = write_jsonl(workdir / f"in-{workers}-{concurrency}-{start}.jsonl", n, start=start)
+    out = workdir / f"out-{workers}-{concurrency}-{start}.jsonl"
     options = BatchOptions(use_cache=False, progress=False)
     try:
         stats = await arun_batch(summarizer, [str(src)], out, options)
@@ -60,19 +65,29 @@ async def run_once(
     return stats.wall_seconds, stats.ok
 
 
-async def measure(
-    args: argparse.Namespace, url: str, workdir: Path
-) -> list[tuple[int, int, int, float, float, float]]:
-    """One row per concurrency level, after a warm-up batch (imports, first connections)."""
-    await run_once(url, 4, 8, workdir, start=10_000_000)
-    rows = []
+Row = tuple[int, int, int, int, float, float, float, float]
+
+
+async def measure(args: argparse.Namespace, url: str, workdir: Path) -> list[Row]:
+    """One row per (workers, concurrency), after a warm-up batch (imports, first connections)."""
+    await run_once(url, 8, 40, workdir, start=10_000_000)
+    rows: list[Row] = []
     start = 0
-    for concurrency in args.concurrency:
-        n = max(20, int(concurrency * args.batches))
-        wall, ok = await run_once(url, concurrency, n, workdir, start)
-        start += n
-        rows.append((concurrency, n, ok, wall, ok / wall, concurrency / args.latency))
-        print(f"  concurrency {concurrency}: {ok / wall:.1f} articles/s", flush=True)
+    for workers in args.workers:
+        startup = 0.0
+        if workers > 1:
+            wall, _ = await run_once(url, 1, 1, workdir, 20_000_000 + workers, workers)
+            startup = max(0.0, wall - args.latency)
+            print(f"  {workers} workers: start-up {startup:.2f} s", flush=True)
+        for concurrency in args.concurrency:
+            n = max(20, int(concurrency * args.batches))
+            wall, ok = await run_once(url, concurrency, n, workdir, start, workers)
+            start += n
+            ideal = concurrency / args.latency
+            steady = ok / max(wall - startup, 1e-9)
+            rows.append((workers, concurrency, n, ok, wall, ok / wall, steady, ideal))
+            print(f"  workers {workers}, concurrency {concurrency}: {ok / wall:.1f} articles/s",
+                  flush=True)  # fmt: skip
     return rows
 
 
@@ -80,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 128])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batches", type=float, default=10, help="articles = C x this (min 20)")
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -88,12 +104,14 @@ def main() -> None:
     with FakeOpenAIServer(plan, subprocess=True) as server, tempfile.TemporaryDirectory() as tmp:
         rows = asyncio.run(measure(args, server.url, Path(tmp)))
     print()
-    print("| concurrency | articles | ok | wall (s) | articles/s | ideal/s | % of ideal |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for concurrency, n, ok, wall, rate, ideal in rows:
-        share = 100 * rate / ideal
+    print("| workers | concurrency | articles | ok | wall (s) | articles/s | ideal/s | "
+          "% of ideal | % of ideal without worker start-up |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for workers, concurrency, n, ok, wall, rate, steady, ideal in rows:
+        tail = f"{100 * steady / ideal:.0f}%" if workers > 1 else ""
         print(
-            f"| {concurrency} | {n} | {ok} | {wall:.2f} | {rate:.1f} | {ideal:.0f} | {share:.0f}% |"
+            f"| {workers} | {concurrency} | {n} | {ok} | {wall:.2f} | {rate:.1f} | {ideal:.0f} "
+            f"| {100 * rate / ideal:.0f}% | {tail} |"
         )
 
 

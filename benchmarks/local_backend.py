@@ -2,10 +2,13 @@
 and the share of wall time spent outside llama.cpp.
 
     .venv/bin/python benchmarks/local_backend.py [--rounds 3] [--model-path FILE.gguf]
+        [--concurrency 1|2]
 
 The seeds are examples/*.txt. The model is loaded once (its load time is reported apart) and
 one warm-up article runs before timing. Each round is a full `arun_batch` over the seed folder
-with --force and no cache, with the runner's default in-flight limit for the local backend.
+with --force and no cache, with the runner's default in-flight limit for the local backend
+(2: one article's detectors and validation overlap the other's generation); --concurrency 1
+runs strictly one at a time, so nothing outside llama.cpp is hidden behind it.
 Time inside llama.cpp is the backend's own `model_seconds` counter (wall time of the
 create_chat_completion calls); everything else (detectors, tokenizer counts, prompt,
 instructor parsing and grounding validation, record, JSONL) is "outside".
@@ -34,6 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model-path", type=Path)
+    parser.add_argument("--concurrency", type=int, default=None, help="articles in flight")
     parser.add_argument("--seeds", type=Path, default=ROOT / "examples")
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -41,7 +45,9 @@ def main() -> None:
         import llama_cpp  # noqa: F401
     except ImportError:
         sys.exit("llama-cpp-python is not installed: run scripts/install-llama.sh first")
-    settings = load_settings(backend="local", model_path=args.model_path)
+    settings = load_settings(
+        backend="local", model_path=args.model_path, concurrency=args.concurrency
+    )
     started = time.perf_counter()
     summarizer = Summarizer(settings)
     backend: Any = summarizer.backend
@@ -67,7 +73,8 @@ def main() -> None:
     done = ok + failed
     print(f"model {backend.model} ({backend.path.name}), {backend._threads} threads, "
           f"loaded in {load_seconds:.1f} s")  # fmt: skip
-    print(f"{len(seeds)} seed articles x {args.rounds} rounds = {done} analyses: "
+    print(f"{len(seeds)} seed articles x {args.rounds} rounds = {done} analyses, "
+          f"{min(settings.concurrency, 2)} in flight: "
           f"{ok} ok, {failed} failed {errors or ''}\n")  # fmt: skip
     print("| metric | value |")
     print("|---|---:|")

@@ -34,10 +34,11 @@ from .batch_input import (
 )
 from .cache import DiskCache, default_cache_dir
 from .config import Settings
-from .errors import ConfigError, InputError, SummarizerError
+from .errors import BackendError, ConfigError, InputError, SummarizerError
 from .jsonl import KEY_FIELDS, JsonlWriter, OutputIndex, RunKey, compact, key_digest, scan_output
 from .schemas import ArticleAnalysis
 from .stats import BatchStats, RowOutcome
+from .workers import Finished, WorkerPool, WorkItem
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -92,15 +93,7 @@ class SupportsAnalyse(Protocol):
     async def asummarize(self, article: Article) -> ArticleAnalysis: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """An article to send to the model, with where it came from (for error rows)."""
-
-    item: InputItem
-    article: Article
-
-
-_Work = _Job | BatchItem  # a job to run, or a row that is already decided (an input error)
+_Work = WorkItem | BatchItem  # a job to run, or a row that is already decided (an input error)
 
 
 # ------------------------------------------------------------------------------ planning
@@ -115,6 +108,20 @@ def _run_key(fingerprint: dict[str, Any], input_sha256: str) -> RunKey:
         fingerprint.get("model"),
         fingerprint.get("mode"),
     )
+
+
+def error_row_for(
+    fingerprint: dict[str, Any], row_id: str, source: str, input_sha256: str, error: dict[str, Any]
+) -> BatchItem:
+    """The error row of an article, under this run's resume key."""
+    return _error_row(row_id, error, source, _run_key(fingerprint, input_sha256))
+
+
+def finished(item: BatchItem) -> Finished:
+    """A row encoded for the output file, with its statistics."""
+    provenance = item.result.provenance if item.result is not None else None
+    outcome = RowOutcome.from_row(item.result is not None, provenance, item.error)
+    return Finished(item.model_dump_json(), outcome)
 
 
 def _error_row(row_id: str, error: dict[str, Any], source: str, key: RunKey) -> BatchItem:
@@ -188,7 +195,7 @@ def _plan(
             continue
         if index is not None:
             index.supersede(item.id)
-        yield _Job(item=item, article=article)
+        yield WorkItem(id=item.id, source=item.source, article=article)
 
 
 def _claim(index: OutputIndex | None, row: BatchItem) -> BatchItem:
@@ -201,8 +208,8 @@ def _claim(index: OutputIndex | None, row: BatchItem) -> BatchItem:
 # ------------------------------------------------------------------------------- running
 
 
-async def _analyse(
-    summarizer: SupportsAnalyse, job: _Job, fingerprint: dict[str, Any]
+async def analyse(
+    summarizer: SupportsAnalyse, job: WorkItem, fingerprint: dict[str, Any]
 ) -> BatchItem:
     """Run one article; every failure, expected or not, becomes an error row."""
     try:
@@ -214,12 +221,44 @@ async def _analyse(
     except Exception as exc:  # a bug below us must cost one row, not the batch
         error = {"type": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
     else:
-        return BatchItem(id=job.item.id, status="ok", result=result, error=None)
-    key = _run_key(fingerprint, job.article.sha256)
-    return _error_row(job.item.id, error, job.item.source, key)
+        return BatchItem(id=job.id, status="ok", result=result, error=None)
+    return error_row_for(fingerprint, job.id, job.source, job.article.sha256, error)
 
 
 _END = object()
+
+
+class _ReadAhead:
+    """Pulls the plan in a reader thread, one item ahead.
+
+    Reading and parsing the next input (a file, an HTML page, a blocking stdin) must never
+    stall the requests in flight, and reading one item ahead refills a freed slot at once.
+    """
+
+    def __init__(self, work: Iterator[_Work]) -> None:
+        self._work = work
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-input")
+        self._ahead: Future[object] | None = self._pool.submit(next, work, _END)
+
+    async def next(self) -> _Work | None:
+        """The next planned item, or None at the end of the input."""
+        if self._ahead is None:
+            return None
+        got = await asyncio.wrap_future(self._ahead)
+        if got is _END:
+            self._ahead = None
+            return None
+        self._ahead = self._pool.submit(next, self._work, _END)
+        assert isinstance(got, (WorkItem, BatchItem))
+        return got
+
+    async def close(self) -> None:
+        """Stop reading; a read in progress cannot be interrupted, so let it finish first."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not ahead.cancelled():
+            with contextlib.suppress(BaseException):
+                await asyncio.to_thread(ahead.result)
 
 
 async def _drive(
@@ -230,41 +269,33 @@ async def _drive(
     fingerprint: dict[str, Any],
 ) -> AsyncIterator[BatchItem]:
     """Keep up to `limit` articles in flight over a lazily pulled plan; yield rows as they end."""
-    finished: asyncio.Queue[BatchItem] = asyncio.Queue()
+    done: asyncio.Queue[BatchItem] = asyncio.Queue()
     running: set[asyncio.Task[None]] = set()  # for cancellation only
     # Counted by hand: a task's done-callback may not have run yet when its row is taken
     # from the queue, so len(running) can overstate the work still in flight.
     outstanding = 0
     exhausted = False
 
-    async def run(job: _Job) -> None:
-        finished.put_nowait(await _analyse(summarizer, job, fingerprint))
+    async def run(job: WorkItem) -> None:
+        done.put_nowait(await analyse(summarizer, job, fingerprint))
 
-    # Reading and parsing the next input (a file, an HTML page, a blocking stdin) happens in a
-    # reader thread so it never stalls the requests in flight, and one item is read ahead so
-    # a freed slot is refilled without waiting for the thread.
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-input")
-    ahead: Future[object] | None = reader.submit(next, work, _END)
+    ahead = _ReadAhead(work)
     try:
         while True:
             while not exhausted and outstanding < limit:
-                assert ahead is not None
-                nxt = await asyncio.wrap_future(ahead)
-                if nxt is _END:
-                    ahead, exhausted = None, True
-                    break
-                ahead = reader.submit(next, work, _END)
-                if isinstance(nxt, BatchItem):
+                nxt = await ahead.next()
+                if nxt is None:
+                    exhausted = True
+                elif isinstance(nxt, BatchItem):
                     yield nxt
-                    continue
-                assert isinstance(nxt, _Job)
-                task = asyncio.create_task(run(nxt))
-                running.add(task)
-                task.add_done_callback(running.discard)
-                outstanding += 1
+                else:
+                    task = asyncio.create_task(run(nxt))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+                    outstanding += 1
             if exhausted and outstanding == 0:
                 return
-            item = await finished.get()
+            item = await done.get()
             outstanding -= 1
             yield item
     finally:
@@ -272,11 +303,42 @@ async def _drive(
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
-        # A read in progress cannot be interrupted; let it finish before the input is closed.
-        reader.shutdown(wait=False, cancel_futures=True)
-        if ahead is not None and not ahead.cancelled():
-            with contextlib.suppress(BaseException):
-                await asyncio.to_thread(ahead.result)
+        await ahead.close()
+
+
+async def _drive_pool(
+    pool: WorkerPool, work: Iterator[_Work], *, limit: int
+) -> AsyncIterator[Finished]:
+    """Like _drive, with the articles analysed by worker processes."""
+    outstanding = 0
+    serial = 0
+    exhausted = False
+    ahead = _ReadAhead(work)
+    try:
+        while not exhausted:
+            if outstanding < limit:
+                nxt = await ahead.next()
+                if nxt is None:
+                    exhausted = True
+                elif isinstance(nxt, BatchItem):
+                    yield finished(nxt)
+                else:
+                    serial += 1
+                    await pool.submit(serial, nxt)
+                    outstanding += 1
+                continue
+            got = await pool.next_finished()
+            if got is None:  # a worker ended early; its held articles came as error rows
+                if not pool.alive():
+                    raise BackendError("every worker process has exited; see the messages above")
+                continue
+            outstanding -= 1
+            yield got
+        # The input is exhausted: collect what the workers still hold.
+        async for got in pool.drain():
+            yield got
+    finally:
+        await ahead.close()
 
 
 def _limit(settings: Settings, concurrency: int | None) -> int:
@@ -284,6 +346,11 @@ def _limit(settings: Settings, concurrency: int | None) -> int:
     wanted = concurrency if concurrency is not None else settings.concurrency
     if wanted < 1:
         raise ConfigError(f"concurrency must be at least 1, got {wanted}")
+    if settings.workers > 1 and settings.resolved_backend == "local":
+        raise ConfigError(
+            "--workers is for server backends; the local model already uses every core "
+            "from one process, and a copy per worker would only compete for them"
+        )
     return min(wanted, LOCAL_IN_FLIGHT) if settings.resolved_backend == "local" else wanted
 
 
@@ -458,17 +525,41 @@ async def arun_batch(
     )
     started = time.perf_counter()
     limit = _limit(settings, None)
-    with writer, _progress_bar(_want_progress(options)) as update:
-        async for item in _drive(summarizer, work, limit=limit, fingerprint=fingerprint):
-            writer.write_line(item.model_dump_json())
-            provenance = item.result.provenance if item.result is not None else None
-            stats.record(RowOutcome.from_row(item.result is not None, provenance, item.error))
-            update(stats)
+    pool = None
+    if settings.workers > 1:
+        pool = WorkerPool(settings, settings.workers, fingerprint)
+        await pool.start()
+    try:
+        with writer, _progress_bar(_want_progress(options)) as update:
+            async for done in _finished_rows(summarizer, work, limit, fingerprint, pool):
+                writer.write_line(done.line)
+                stats.record(done.outcome)
+                update(stats)
+    finally:
+        if pool is not None:
+            await pool.close()
+            stats.notes.extend(pool.notes)
     # Only after a complete run: an interrupted run keeps the old rows it had not replaced yet.
     if index.stale_lines:
         compact(output, index.stale_lines)
     stats.wall_seconds = time.perf_counter() - started
     return stats
+
+
+async def _finished_rows(
+    summarizer: SupportsAnalyse,
+    work: Iterator[_Work],
+    limit: int,
+    fingerprint: dict[str, Any],
+    pool: WorkerPool | None,
+) -> AsyncIterator[Finished]:
+    """Encoded rows as articles finish, from this process or from the worker pool."""
+    if pool is None:
+        async for item in _drive(summarizer, work, limit=limit, fingerprint=fingerprint):
+            yield finished(item)
+    else:
+        async for done in _drive_pool(pool, work, limit=limit):
+            yield done
 
 
 async def _run_and_close(

@@ -41,9 +41,14 @@ def _model_options(func: F) -> F:
     return func
 
 
+_SETTING_OPTIONS = (
+    "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
+    "concurrency", "workers",
+)  # fmt: skip
+
+
 def _settings(**kwargs: Any) -> Settings:
-    keys = ("backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir")
-    return load_settings(**{k: kwargs.get(k) for k in keys})
+    return load_settings(**{k: kwargs.get(k) for k in _SETTING_OPTIONS})
 
 
 @contextmanager
@@ -136,6 +141,11 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--concurrency", type=int, help="Articles in flight at once.")
+@click.option(
+    "--workers",
+    type=int,
+    help="Processes sharing the CPU work (server backends; default 1).",
+)
 @click.option("--force", is_flag=True, help="Redo articles already in OUTPUT.")
 @click.option("--retry-errors", is_flag=True, help="Redo only the error rows of OUTPUT.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
@@ -148,6 +158,7 @@ def batch(
     inputs: tuple[str, ...],
     output: Path,
     concurrency: int | None,
+    workers: int | None,
     force: bool,
     retry_errors: bool,
     no_cache: bool,
@@ -161,9 +172,7 @@ def batch(
     from .batch import BatchOptions, parse_shard, run_batch
 
     with _friendly_errors():
-        settings = _settings(**kwargs)
-        if concurrency is not None:
-            settings = settings.model_copy(update={"concurrency": concurrency})
+        settings = _settings(concurrency=concurrency, workers=workers, **kwargs)
         options = BatchOptions(
             force=force,
             retry_errors=retry_errors,

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(default=2_000_000, ge=1_000)
     cache_dir: Path | None = Field(default=None, description="Response cache; unset = no cache")
     concurrency: int = Field(default=8, ge=1, le=1024)
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Batch worker processes (server backends only)"
+    )
 
     @field_validator("model_path")
     @classmethod

@@ -181,6 +181,9 @@ def instructor_model(response_model: type[BaseModel]) -> type[BaseModel]:
     """
     import instructor
 
+    from . import instructor_checks
+
+    instructor_checks.install()  # once per process: the per-call model walk, remembered
     return instructor.openai_schema(response_model)
 
 

@@ -21,12 +21,36 @@ ROOT = Path(__file__).resolve().parents[2]
 N = 120
 
 
-def batch_command(src: Path, out: Path, url: str) -> list[str]:
+def batch_command(src: Path, out: Path, url: str, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "summarizer", "batch", str(src), "-o", str(out),
         "--backend", "openai", "--base-url", url + "/v1", "--model", "fake-model",
-        "--no-cache", "--concurrency", "4", "--no-progress",
+        "--no-cache", "--concurrency", "4", "--no-progress", "--workers", str(workers),
     ]  # fmt: skip
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is pid (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def child_env() -> dict[str, str]:
@@ -41,20 +65,28 @@ def complete_lines(path: Path) -> list[bytes]:
     return data.split(b"\n")[:-1]  # whatever follows the last newline is not a row yet
 
 
-def test_sigkill_halfway_then_rerun_gives_every_id_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_halfway_then_rerun_gives_every_id_once(tmp_path: Path, workers: int) -> None:
     src, out = write_jsonl(tmp_path / "in.jsonl", N), tmp_path / "out.jsonl"
     with FakeOpenAIServer(FaultPlan(latency=0.08)) as server:
         process = subprocess.Popen(
-            batch_command(src, out, server.url), env=child_env(), cwd=tmp_path
+            batch_command(src, out, server.url, workers), env=child_env(), cwd=tmp_path
         )
         deadline = time.monotonic() + 120
         while len(complete_lines(out)) < N // 2:
             assert process.poll() is None, "the batch ended before it could be killed"
             assert time.monotonic() < deadline, "the batch made no progress"
             time.sleep(0.005)
+        pool = children_of(process.pid)
+        assert len(pool) == (workers if workers > 1 else 0)
         process.send_signal(signal.SIGKILL)
         process.wait(30)
         assert process.returncode == -signal.SIGKILL
+        # Orphaned workers notice their input closing and exit on their own.
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in pool):
+            assert time.monotonic() < deadline, "worker processes outlived the killed batch"
+            time.sleep(0.05)
 
         survived = complete_lines(out)
         assert N // 2 <= len(survived) < N
@@ -67,7 +99,7 @@ def test_sigkill_halfway_then_rerun_gives_every_id_once(tmp_path: Path) -> None:
         requests_before = server.stats()["requests"]
 
         rerun = subprocess.run(
-            batch_command(src, out, server.url), env=child_env(), cwd=tmp_path,
+            batch_command(src, out, server.url, workers), env=child_env(), cwd=tmp_path,
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert rerun.returncode == 0, rerun.stderr

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -151,7 +154,8 @@ PERMANENT = {  # fault -> (articles, the error type their row must carry)
 }
 
 
-def test_200_articles_with_20_percent_faults(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> None:
     scripts: dict[str, list[str]] = {}
     expected: dict[str, tuple[str, str | None]] = {}
     retried: list[str] = []
@@ -175,7 +179,8 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path) -> None:
     started = time.perf_counter()
     with FakeOpenAIServer(plan) as server:
         options = BatchOptions(use_cache=False, stats_json=stats_file, progress=False)
-        stats = run_batch([str(src)], out, settings_for(server, concurrency=32), options)
+        settings = settings_for(server, concurrency=32, workers=workers)
+        stats = run_batch([str(src)], out, settings, options)
         served = server.stats()
     elapsed = time.perf_counter() - started
     rows = read_rows(out)
@@ -209,6 +214,59 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path) -> None:
     ok_tokens = sum(r["result"]["provenance"]["prompt_tokens"] for r in rows if r["result"])
     assert saved["tokens"]["prompt"] == ok_tokens + failed_tokens
     assert elapsed < 60
+
+
+def test_a_worker_that_dies_leaves_error_rows_and_the_others_finish(tmp_path: Path) -> None:
+    n = 60
+    src, out = write_jsonl(tmp_path / "in.jsonl", n), tmp_path / "out.jsonl"
+    killed: list[int] = []
+
+    def kill_one_worker() -> None:
+        # Wait until both workers hold articles, then kill one of them outright.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = [
+                int(p.name)
+                for p in Path("/proc").iterdir()
+                if p.name.isdigit() and _is_worker_of(int(p.name), os.getpid())
+            ]
+            if len(workers) == 2 and out.exists() and out.stat().st_size > 0:
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+                return
+            time.sleep(0.01)
+
+    with FakeOpenAIServer(FaultPlan(latency=0.3)) as server:
+        killer = threading.Thread(target=kill_one_worker)
+        killer.start()
+        options = BatchOptions(use_cache=False, progress=False)
+        settings = settings_for(server, concurrency=8, workers=2)
+        stats = run_batch([str(src)], out, settings, options)
+        killer.join()
+        assert killed, "no worker was killed"
+        rows = read_rows(out)
+        assert sorted(r["id"] for r in rows) == [f"art-{i:06d}" for i in range(n)]
+        crashed = [r for r in rows if r["status"] == "error"]
+        assert crashed and all(r["error"]["type"] == "worker_error" for r in crashed)
+        assert stats.ok == n - len(crashed) and stats.errors_by_type["worker_error"] == len(crashed)
+        assert any("exited with code" in note for note in stats.notes)
+        # The error rows are ordinary: --retry-errors redoes exactly them.
+        again = run_batch(
+            [str(src)], out, settings, BatchOptions(use_cache=False, progress=False,
+                                                    retry_errors=True)
+        )  # fmt: skip
+    assert again.ok == len(crashed) and again.skipped == n - len(crashed)
+    rows = read_rows(out)
+    assert len(rows) == n and all(r["status"] == "ok" for r in rows)
+
+
+def _is_worker_of(pid: int, parent: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return int(stat[1]) == parent and b"summarizer.workers" in cmdline and stat[0] != "Z"
 
 
 # ---------------------------------------------------------------- resume and cache

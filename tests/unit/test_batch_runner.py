@@ -35,6 +35,7 @@ from summarizer.schemas import (
     Summary,
 )
 from summarizer.testing.corpus import synthetic_article
+from summarizer.workers import _article_from_json, _article_to_json, _settings_to_json
 
 
 class StandIn:
@@ -387,6 +388,29 @@ def test_in_flight_limits() -> None:
     assert _limit(local, 1) == 1
     with pytest.raises(ConfigError, match="at least 1"):
         _limit(remote, 0)
+    with pytest.raises(ConfigError, match="server backends"):
+        _limit(Settings(backend="local", workers=2), None)
+    assert _limit(Settings(backend="openai", api_key="k", workers=4, concurrency=9), None) == 9
+
+
+def test_work_items_cross_the_process_boundary_unchanged() -> None:
+    article = Article.create(
+        "Caf\u00e9 owners in Lyon protested.\n\nThe mayor disagreed.\n",
+        id="a1",
+        title="T",
+        url="https://example.org/a",
+        targets=["mayor"],
+        input_notes=("decoded as cp1252",),
+        main_lines=[1, 3],
+        metadata={"author": "X"},
+    )
+    wire = json.loads(json.dumps(_article_to_json(article)))
+    assert _article_from_json(wire) == article
+    settings = Settings(backend="openai", api_key="sk-secret", workers=3, concurrency=5)
+    data = _settings_to_json(settings)
+    rebuilt = Settings(**data)
+    assert rebuilt.api_key is not None and rebuilt.api_key.get_secret_value() == "sk-secret"
+    assert rebuilt.workers == 1 and rebuilt.concurrency == 5  # a worker never spawns workers
 
 
 def test_progress_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,299 @@
+"""Worker processes for server backends: the batch's CPU work spread over several cores.
+
+One process parses answers, validates and assembles records at roughly 120 articles/s
+(benchmarks/batch_throughput.py); a fast server outruns that. With `workers > 1` the batch
+runner keeps reading, planning and writing in the parent and hands each article to one of N
+child processes, each with its own Summarizer and event loop.
+
+The protocol is JSON lines over the children's stdin/stdout. Parent to child: one line of
+settings (the key included: a private pipe, never a log), then one line per article. Child
+to parent: per article, a header line (`n`, the statistics outcome) followed by the output
+row exactly as it goes into the JSONL file, so the parent writes it without re-encoding.
+A child whose parent dies sees its stdin close and exits; a child that dies leaves error
+rows for the articles it held, never lost ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .article import Article
+from .config import Settings
+from .errors import BackendError
+from .stats import RowOutcome
+
+# The folder holding this package: a child must import this very code, installed or not.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+# One line may carry a whole article (max_input_chars is 2 MB of text; JSON escaping can
+# double it); asyncio's default line limit is 64 KiB.
+_LINE_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """An article for a worker, with what its error row needs."""
+
+    id: str
+    source: str
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """One output row, encoded, with its statistics."""
+
+    line: str
+    outcome: RowOutcome
+
+
+def _article_to_json(article: Article) -> dict[str, Any]:
+    """The Article as plain JSON data."""
+    return {
+        "text": article.text,
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "targets": list(article.targets),
+        "input_notes": list(article.input_notes),
+        "main_lines": list(article.main_lines) if article.main_lines is not None else None,
+        "metadata": dict(article.metadata),
+    }
+
+
+def _article_from_json(data: dict[str, Any]) -> Article:
+    """Inverse of _article_to_json (the text was validated in the parent already)."""
+    main_lines = data.get("main_lines")
+    return Article(
+        text=data["text"],
+        id=data["id"],
+        title=data.get("title"),
+        url=data.get("url"),
+        targets=tuple(data.get("targets") or ()),
+        input_notes=tuple(data.get("input_notes") or ()),
+        main_lines=tuple(main_lines) if main_lines is not None else None,
+        metadata=dict(data.get("metadata") or {}),
+    )
+
+
+def _settings_to_json(settings: Settings) -> dict[str, Any]:
+    """Settings for a child process, the real key included (it travels over a private pipe)."""
+    data = settings.model_dump(mode="json", exclude={"api_key"})
+    data["api_key"] = settings.api_key.get_secret_value() if settings.api_key else None
+    data["workers"] = 1
+    return data
+
+
+# ---------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class _Child:
+    """One worker process and the articles it holds."""
+
+    number: int
+    process: asyncio.subprocess.Process
+    held: dict[int, WorkItem]
+    alive: bool = True
+
+
+class WorkerPool:
+    """N worker processes; `run` streams items through them and yields finished rows."""
+
+    def __init__(self, settings: Settings, workers: int, fingerprint: dict[str, Any]) -> None:
+        self.settings = settings
+        self.workers = workers
+        self.fingerprint = fingerprint
+        self._children: list[_Child] = []
+        self._finished: asyncio.Queue[Finished | None] = asyncio.Queue()
+        self._readers: list[asyncio.Task[None]] = []
+        self._ended = 0  # end-of-child markers taken from the queue
+        self.notes: list[str] = []
+
+    async def start(self) -> None:
+        """Spawn the children and hand each its settings."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
+        config = json.dumps({"settings": _settings_to_json(self.settings)}) + "\n"
+        for number in range(self.workers):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "summarizer.workers",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env=env,
+                limit=_LINE_LIMIT,
+            )
+            assert process.stdin is not None
+            process.stdin.write(config.encode())
+            child = _Child(number=number, process=process, held={})
+            self._children.append(child)
+            self._readers.append(asyncio.create_task(self._read(child)))
+
+    def alive(self) -> int:
+        """How many children still take articles."""
+        return sum(c.alive for c in self._children)
+
+    async def submit(self, n: int, item: WorkItem) -> None:
+        """Send one article to the least busy live child."""
+        live = [c for c in self._children if c.alive]
+        if not live:
+            raise BackendError("every worker process has exited; see the messages above")
+        child = min(live, key=lambda c: len(c.held))
+        child.held[n] = item
+        line = json.dumps(
+            {"n": n, "id": item.id, "source": item.source,
+             "article": _article_to_json(item.article)},
+            ensure_ascii=False,
+        )  # fmt: skip
+        stdin = child.process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(line.encode("utf-8", "surrogatepass") + b"\n")
+            await stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader task sees the child's end and turns what it held into error rows
+
+    async def next_finished(self) -> Finished | None:
+        """The next finished row, or None when a child has ended (its rows all came first)."""
+        got = await self._finished.get()
+        if got is None:
+            self._ended += 1
+        return got
+
+    async def _read(self, child: _Child) -> None:
+        """Collect a child's rows; when it ends, account for every article it still held."""
+        stdout = child.process.stdout
+        assert stdout is not None
+        try:
+            while True:
+                header = await stdout.readline()
+                if not header:
+                    break
+                row = await stdout.readline()
+                if not row.endswith(b"\n"):
+                    break  # cut off mid-row: the article counts as held, below
+                meta = json.loads(header)
+                item = child.held.pop(int(meta["n"]), None)
+                if item is None:
+                    continue
+                outcome = RowOutcome(**meta["outcome"])
+                self._finished.put_nowait(Finished(row.decode("utf-8").rstrip("\n"), outcome))
+        except (ValueError, KeyError, TypeError) as exc:
+            self.notes.append(f"worker {child.number} sent an unreadable message: {exc}")
+        code = await child.process.wait()
+        child.alive = False
+        if child.held:
+            self.notes.append(
+                f"worker {child.number} exited with code {code} holding "
+                f"{len(child.held)} article(s); they have error rows (--retry-errors redoes them)"
+            )
+        for item in child.held.values():
+            self._finished.put_nowait(_crashed_row(item, code, self.fingerprint))
+        child.held.clear()
+        self._finished.put_nowait(None)
+
+    async def drain(self) -> AsyncIterator[Finished]:
+        """Close the children's input, then yield whatever they still finish."""
+        for child in self._children:
+            stdin = child.process.stdin
+            if stdin is not None and not stdin.is_closing():
+                with contextlib.suppress(OSError):
+                    stdin.close()
+        while self._ended < len(self._children):
+            got = await self.next_finished()
+            if got is not None:
+                yield got
+
+    async def close(self) -> None:
+        """Stop every child (used when the batch is interrupted)."""
+        for child in self._children:
+            if child.process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.kill()
+        for task in self._readers:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+
+
+def _crashed_row(item: WorkItem, code: int, fingerprint: dict[str, Any]) -> Finished:
+    """The error row of an article whose worker died before answering."""
+    from .batch import error_row_for, finished
+
+    message = f"the worker process exited (code {code}) while this article was in flight"
+    error = {"type": "worker_error", "message": message, "attempts": 0}
+    return finished(error_row_for(fingerprint, item.id, item.source, item.article.sha256, error))
+
+
+# ----------------------------------------------------------------------------- child side
+
+
+async def _stdin_reader() -> asyncio.StreamReader:
+    """stdin as an asyncio stream."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=_LINE_LIMIT)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+def _send(header: dict[str, Any], row: str) -> None:
+    """Write one result (two lines) to the parent."""
+    out = sys.stdout.buffer
+    out.write(json.dumps(header).encode() + b"\n" + row.encode("utf-8", "surrogatepass") + b"\n")
+    out.flush()
+
+
+async def _serve() -> int:
+    """The child's life: settings, then articles until stdin closes."""
+    from .api import Summarizer
+    from .batch import analyse, finished
+
+    reader = await _stdin_reader()
+    first = await reader.readline()
+    if not first:
+        return 0
+    settings = Settings(**json.loads(first)["settings"])
+    summarizer = Summarizer(settings)
+    fingerprint = summarizer.fingerprint()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def run(n: int, item: WorkItem) -> None:
+        done = finished(await analyse(summarizer, item, fingerprint))
+        _send({"n": n, "outcome": asdict(done.outcome)}, done.line)
+
+    try:
+        while line := await reader.readline():
+            message = json.loads(line)
+            item = WorkItem(
+                id=message["id"],
+                source=message["source"],
+                article=_article_from_json(message["article"]),
+            )
+            task = asyncio.create_task(run(int(message["n"]), item))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if tasks:
+            await asyncio.gather(*tasks)
+    except BrokenPipeError:
+        return 1  # the parent is gone; nobody is left to write for
+    finally:
+        await summarizer.aclose()
+    return 0
+
+
+def main() -> None:
+    """Entry point of a worker process (`python -m summarizer.workers`)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(asyncio.run(_serve()))
+
+
+if __name__ == "__main__":
+    main()
