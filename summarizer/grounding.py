@@ -176,7 +176,8 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """Stemmed words that carry meaning: no stopwords, no one-letter tokens."""
-    return {_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+    # Each distinct word is stemmed once: articles repeat most of their words.
+    return {_stem(w) for w in set(words(text)) if w not in STOPWORDS and len(w) > 1}
 
 
 def overlap(claim: str, support: str) -> float:
@@ -196,11 +197,17 @@ class GroundingContext:
     min_point_overlap: float = 0.5
     min_headline_overlap: float = 0.6
     _joined: str = field(init=False, repr=False)
-    _vocab: set[str] = field(init=False, repr=False)
+    _vocab_cache: set[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._joined = normalize_quote(" ".join(s.text for s in self.sentences))
-        self._vocab = content_words(self._joined)
+
+    @property
+    def _vocab(self) -> set[str]:
+        """The article's content words, computed on first use (only headline checks need it)."""
+        if self._vocab_cache is None:
+            self._vocab_cache = content_words(self._joined)
+        return self._vocab_cache
 
     @property
     def n_sentences(self) -> int:

@@ -471,7 +471,11 @@ def _without_flagged_sentences(sentences: list[Sentence], flags: list[Flag]) -> 
     ]
     if not quoted:
         return sentences
-    kept = [s for s in sentences if not any(normalize_quote(s.text) in q for q in quoted)]
+    kept = []
+    for s in sentences:
+        text = normalize_quote(s.text)
+        if not any(text in q for q in quoted):
+            kept.append(s)
     return [s.model_copy(update={"id": i}) for i, s in enumerate(kept)]
 
 
