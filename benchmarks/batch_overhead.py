@@ -41,45 +41,45 @@ class Timer:
         self.seconds = 0.0
         self.calls = 0
 
+    def add(self, start: float) -> None:
+        """Count one call that began at `start` (perf_counter)."""
+        self.seconds += time.perf_counter() - start
+        self.calls += 1
+
+    def wrap_async(self, func: Any) -> Any:
+        """A coroutine function timed into this timer."""
+
+        async def timed(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return await func(*args)
+            finally:
+                self.add(start)
+
+        return timed
+
+    def wrap(self, func: Any) -> Any:
+        """A function timed into this timer."""
+
+        def timed(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return func(*args)
+            finally:
+                self.add(start)
+
+        return timed
+
 
 def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
     """Time model calls, the detector stage and whole analyses (benchmark-only wrapping)."""
     model, prepare, analyse = Timer(), Timer(), Timer()
     backend: Any = summarizer.backend
-    inner_send = backend.send
-
-    async def timed_send(body: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await inner_send(body)
-        finally:
-            model.seconds += time.perf_counter() - start
-            model.calls += 1
-
-    backend.send = timed_send
+    backend.send = model.wrap_async(backend.send)
     pipeline: Any = summarizer.pipeline
-    inner_prepare = pipeline.prepare
-
-    def timed_prepare(article: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return inner_prepare(article)
-        finally:
-            prepare.seconds += time.perf_counter() - start
-            prepare.calls += 1
-
-    pipeline.prepare = timed_prepare
-    inner_analyse = summarizer.asummarize
-
-    async def timed_analyse(article: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return await inner_analyse(article)
-        finally:
-            analyse.seconds += time.perf_counter() - start
-            analyse.calls += 1
-
-    summarizer.asummarize = timed_analyse  # type: ignore[assignment]
+    pipeline.prepare = prepare.wrap(pipeline.prepare)
+    target: Any = summarizer
+    target.asummarize = analyse.wrap_async(summarizer.asummarize)
     return model, prepare, analyse
 
 

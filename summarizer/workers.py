@@ -23,7 +23,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .article import Article
 from .config import Settings
@@ -189,6 +189,8 @@ class WorkerPool:
                 self._finished.put_nowait(Finished(row.decode("utf-8").rstrip("\n"), outcome))
         except (ValueError, KeyError, TypeError) as exc:
             self.notes.append(f"worker {child.number} sent an unreadable message: {exc}")
+            with contextlib.suppress(ProcessLookupError):
+                child.process.kill()  # out of step with us: nothing more it sends can be trusted
         code = await child.process.wait()
         child.alive = False
         if child.held:
@@ -244,11 +246,19 @@ async def _stdin_reader() -> asyncio.StreamReader:
     return reader
 
 
-def _send(header: dict[str, Any], row: str) -> None:
+def _protocol_channel() -> BinaryIO:
+    """The pipe to the parent; anything else printing to stdout is sent to stderr instead."""
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not break a row
+    return channel
+
+
+def _send(channel: BinaryIO, header: dict[str, Any], row: str) -> None:
     """Write one result (two lines) to the parent."""
-    out = sys.stdout.buffer
-    out.write(json.dumps(header).encode() + b"\n" + row.encode("utf-8", "surrogatepass") + b"\n")
-    out.flush()
+    data = json.dumps(header).encode() + b"\n" + row.encode("utf-8", "surrogatepass") + b"\n"
+    channel.write(data)
+    channel.flush()
 
 
 async def _serve() -> int:
@@ -256,6 +266,7 @@ async def _serve() -> int:
     from .api import Summarizer
     from .batch import analyse, finished
 
+    channel = _protocol_channel()
     reader = await _stdin_reader()
     first = await reader.readline()
     if not first:
@@ -267,7 +278,7 @@ async def _serve() -> int:
 
     async def run(n: int, item: WorkItem) -> None:
         done = finished(await analyse(summarizer, item, fingerprint))
-        _send({"n": n, "outcome": asdict(done.outcome)}, done.line)
+        _send(channel, {"n": n, "outcome": asdict(done.outcome)}, done.line)
 
     try:
         while line := await reader.readline():
