@@ -83,13 +83,43 @@ def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
     return model, prepare, analyse
 
 
-def write_seed_jsonl(path: Path, n: int) -> Path:
-    """n rows cycling the seed articles, each under its own id."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt"))]
+def write_rows(path: Path, texts: list[str], n: int) -> Path:
+    """n JSONL rows cycling the given texts, each under its own id."""
     with open(path, "w", encoding="utf-8") as handle:
         for i in range(n):
-            handle.write(json.dumps({"id": f"seed-{i:06d}", "text": seeds[i % len(seeds)]}) + "\n")
+            handle.write(json.dumps({"id": f"a-{i:06d}", "text": texts[i % len(texts)]}) + "\n")
     return path
+
+
+def measure(summarizer: Summarizer, src: Path, out: Path, n: int) -> list[float]:
+    """One batch at concurrency 1; ms per article of each part, in the table's order."""
+    options = BatchOptions(use_cache=False, progress=False)
+    model, prepare, analyse = instrument(summarizer)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    stats = asyncio.run(arun_batch(summarizer, [str(src)], out, options))
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    assert stats.ok == n, f"only {stats.ok} of {n} articles ok"
+    per = 1000 / n
+    return [
+        wall * per,
+        model.seconds * per,
+        (wall - model.seconds) * per,
+        (wall - analyse.seconds) * per,
+        prepare.seconds * per,
+        (analyse.seconds - model.seconds - prepare.seconds) * per,
+        cpu * per,
+    ]
+
+
+LABELS = [
+    "wall time",
+    "model call (one HTTP exchange via the openai client: encode, round trip, decode)",
+    "**overhead: everything else**",
+    "- batch runner: JSONL read, Article, resume/shard plan, row JSON + write",
+    "- detectors + sentence numbering (Pipeline.prepare)",
+    "- prompt, instructor request/parse, validation + grounding, record",
+    "process CPU time (client side, all of it)",
+]
 
 
 def main() -> None:
@@ -110,47 +140,37 @@ def main() -> None:
             model="fake-model",
             concurrency=1,
         )
-        summarizer = Summarizer(settings)
         workdir = Path(tmp)
-        options = BatchOptions(use_cache=False, progress=False)
         warm = write_jsonl(workdir / "warm.jsonl", 10, start=10_000_000)
-        asyncio.run(arun_batch(summarizer, [str(warm)], workdir / "warm.out", options))
-        model, prepare, analyse = instrument(summarizer)
+        options = BatchOptions(use_cache=False, progress=False)
+        columns: list[tuple[str, list[float]]] = []
         if args.corpus == "seeds":
-            src = write_seed_jsonl(workdir / "in.jsonl", n)
+            # One run per seed (sizes differ fourfold), then all of them interleaved.
+            seeds = sorted((ROOT / "examples").glob("*.txt"))
+            texts = [p.read_text(encoding="utf-8") for p in seeds]
+            runs = [
+                (f"{p.name[:3]} ({len(t) / 1000:.1f} KB)", [t])
+                for p, t in zip(seeds, texts, strict=True)
+            ]
+            runs.append(("all seeds", texts))
         else:
-            src = write_jsonl(workdir / "in.jsonl", n)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        stats = asyncio.run(arun_batch(summarizer, [str(src)], workdir / "out.jsonl", options))
-        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    per = 1000 / n
-    overhead = (wall - model.seconds) * per
-    print(f"{stats.ok} of {n} {args.corpus} articles ok, {model.calls} model calls, "
-          "concurrency 1\n")  # fmt: skip
-    runner = (wall - analyse.seconds) * per
-    pipeline_rest = (analyse.seconds - model.seconds - prepare.seconds) * per
-    table = [
-        ("wall time", f"{wall * per:.2f}"),
-        (
-            "model call (one HTTP exchange via the openai client: encode, round trip, decode)",
-            f"{model.seconds * per:.2f}",
-        ),
-        ("**overhead: everything else**", f"**{overhead:.2f}**"),
-        (
-            "- batch runner: JSONL read, Article, resume/shard plan, row JSON + write",
-            f"{runner:.2f}",
-        ),
-        ("- detectors + sentence numbering (Pipeline.prepare)", f"{prepare.seconds * per:.2f}"),
-        (
-            "- prompt, instructor request/parse, validation + grounding, record",
-            f"{pipeline_rest:.2f}",
-        ),
-        ("process CPU time (client side, all of it)", f"{cpu * per:.2f}"),
-    ]
-    print("| per article | ms |")
-    print("|---|---:|")
-    for label, value in table:
-        print(f"| {label} | {value} |")
+            runs = [("synthetic (~450 chars)", [])]
+        for k, (label, run_texts) in enumerate(runs):
+            summarizer = Summarizer(settings)
+            asyncio.run(arun_batch(summarizer, [str(warm)], workdir / f"warm{k}.out", options))
+            src = workdir / f"in{k}.jsonl"
+            if run_texts:
+                write_rows(src, run_texts, n)
+            else:
+                write_jsonl(src, n)
+            columns.append((label, measure(summarizer, src, workdir / f"out{k}.jsonl", n)))
+    print(f"{n} articles per column, concurrency 1, no cache, ms per article\n")
+    print("| part | " + " | ".join(label for label, _ in columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for row, label in enumerate(LABELS):
+        bold = label.startswith("**")
+        cells = [f"**{v[row]:.2f}**" if bold else f"{v[row]:.2f}" for _, v in columns]
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,7 @@ _STRONG = re.compile(
     r"\ba (?:deeper|closer) look\b|\bmultifaceted\b|\bunpack(?:s|ing)? (?:the|this)\b|"
     r"\bembark(?:s|ed|ing)? on (?:a|the|this) (?:journey|path|long road)\b|\bstands as a\b|"
     r"\bserves as a (?:reminder|testament|beacon)\b|\ba glimpse into\b|"
-    r"\bgrasp(?:ing)? the (?:intricate|complex|nuanced)\b|\bkey takeaways\b",
-    re.IGNORECASE,
+    r"\bgrasp(?:ing)? the (?:intricate|complex|nuanced)\b|\bkey takeaways\b"
 )
 # Weight 1: words filler leans on, common enough in real writing to need company.
 _WEAK = re.compile(
@@ -40,8 +39,7 @@ _WEAK = re.compile(
     r"underscores?|underscoring|poignant|enduring|crucial|paramount|myriad|plethora|realm|"
     r"landscape|shaping|multi-layered|comprehensive|resilience|indelible|vibrant|bustling|"
     r"intertwined|overarching|cornerstone|monumental|glimmer|grim reality|shifting|"
-    r"dynamics|imperatives?|calculus)\b",
-    re.IGNORECASE,
+    r"dynamics|imperatives?|calculus)\b"
 )
 # Words one of which every strong phrase contains, and the weak cue words themselves:
 # paragraphs are tokenised once and the regexes only run where a cue is present.
@@ -65,10 +63,23 @@ _MIN_MARKED = 2
 _WARNING_SHARE = 0.4
 
 
+def _found(pattern: re.Pattern[str], s: str, lower: str) -> list[str]:
+    """The pattern's matches in s, as written in s.
+
+    The patterns are lowercase and run over the lowercased text: three times faster than
+    re.IGNORECASE here. Spans carry over when lowercasing kept the length (it nearly always
+    does); otherwise the same pattern runs case-insensitively on s itself.
+    """
+    if len(lower) == len(s):
+        return [s[m.start() : m.end()] for m in pattern.finditer(lower)]
+    return [m.group(0) for m in re.finditer(pattern.pattern, s, re.IGNORECASE)]
+
+
 def _weight(s: str, words: list[str]) -> tuple[int, list[str]]:
     """Stock-phrase weight of a paragraph and the phrases found (strong ones first)."""
-    strong = [] if _STRONG_CUES.isdisjoint(words) else [m.group(0) for m in _STRONG.finditer(s)]
-    weak = [] if _WEAK_CUES.isdisjoint(words) else [m.group(0) for m in _WEAK.finditer(s)]
+    lower = s.lower()
+    strong = [] if _STRONG_CUES.isdisjoint(words) else _found(_STRONG, s, lower)
+    weak = [] if _WEAK_CUES.isdisjoint(words) else _found(_WEAK, s, lower)
     return 2 * len(strong) + len(weak), strong + weak
 
 
