@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .schemas import Sentence
 
@@ -171,6 +172,7 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(fold_quotes(text))]
 
 
+@lru_cache(maxsize=65_536)  # articles share most of their words; stemming is pure Python
 def _stem(word: str) -> str:
     """A deliberately crude stem: 'pledges'/'pledged', 'urged'/'urges', 'Iran's'/'Iran' and
     'reconcile'/'reconciliation' meet. Over-merging is harmless for overlap scores."""
