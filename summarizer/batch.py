@@ -1,9 +1,10 @@
 """The batch runner: stream articles in, analyse up to N at once, append one JSONL row each.
 
-Reading (batch_input), the crash-safe output file (jsonl) and the statistics (stats) live in
-their own modules; this one plans the work (shard, duplicates, resume) and drives the
-concurrent calls. Every article ends as exactly one row, ok or error: no exception from one
-article stops the others.
+Reading (batch_input), the crash-safe output file (jsonl), the statistics (stats) and the
+worker processes (workers) live in their own modules; this one plans the work (shard,
+duplicates, resume) and drives the concurrent calls, in this process or through the workers.
+Every article ends as exactly one row, ok or error: no exception from one article stops the
+others.
 """
 
 from __future__ import annotations
@@ -496,6 +497,7 @@ async def arun_batch(
     """The batch itself, with a ready summarizer: see run_batch."""
     check_inputs(inputs)
     settings = summarizer.settings
+    limit = _limit(settings, None)  # before the output is touched: a bad setting changes nothing
     fingerprint = summarizer.fingerprint()
     stats = BatchStats(
         backend=str(fingerprint.get("backend", settings.resolved_backend)),
@@ -524,13 +526,11 @@ async def arun_batch(
         index=index,
     )
     started = time.perf_counter()
-    limit = _limit(settings, None)
-    pool = None
-    if settings.workers > 1:
-        pool = WorkerPool(settings, settings.workers, fingerprint)
-        await pool.start()
+    pool = WorkerPool(settings, settings.workers, fingerprint) if settings.workers > 1 else None
     try:
         with writer, _progress_bar(_want_progress(options)) as update:
+            if pool is not None:
+                await pool.start()
             async for done in _finished_rows(summarizer, work, limit, fingerprint, pool):
                 writer.write_line(done.line)
                 stats.record(done.outcome)
