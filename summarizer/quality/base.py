@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..article import split_lines
@@ -284,6 +284,22 @@ class Page:
                 # One hit per line is enough: continue from the next line.
                 pos = text.find(key, starts[i + 1]) if i + 1 < len(starts) else -1
         return sorted(found)
+
+    def first_matches(
+        self, keys: Iterable[str], pattern: re.Pattern[str], *, max_chars: int = 20_000
+    ) -> Iterator[tuple[int, str, re.Match[str]]]:
+        """(line, stripped text, first match) for each line that holds one of keys and a match.
+
+        Lines longer than max_chars are skipped: a single line that long is not a phrase
+        pasted into an article, and searching it would cost more than the page is worth.
+        """
+        for i in self.lines_with(keys):
+            s = self.stripped[i]
+            if len(s) > max_chars:
+                continue
+            m = pattern.search(s)
+            if m:
+                yield i, s, m
 
     def _starts(self) -> list[int]:
         """Offsets in text_lower where each line starts."""

@@ -49,13 +49,7 @@ _MAX_REMOVE_WORDS = 60
 def detect(page: Page) -> list[Finding]:
     """Critical removing findings for chatbot text; info for quoted or reported mentions."""
     out: list[Finding] = []
-    for i in page.lines_with(_KEYS):
-        s = page.stripped[i]
-        if len(s) > 20_000:
-            continue
-        m = _ARTIFACT.search(s)
-        if not m:
-            continue
+    for i, s, m in page.first_matches(_KEYS, _ARTIFACT):
         reported = quoted(s, m.start()) or (m.start() > 0 and bool(_REPORTING.search(s)))
         if reported or (m.start() > 0 and page.n_words[i] > _MAX_REMOVE_WORDS):
             out.append(

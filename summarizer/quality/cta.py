@@ -54,12 +54,8 @@ _MAX_REST_WORDS = 8
 def detect(page: Page) -> list[Finding]:
     """Warnings: standalone calls to action are removed, ones inside prose lines are kept."""
     out: list[Finding] = []
-    for i in page.lines_with(_KEYS):
-        s = page.stripped[i]
-        if len(s) > 20_000:
-            continue
-        m = _CTA.search(s)
-        if not m or quoted(s, m.start()):
+    for i, s, m in page.first_matches(_KEYS, _CTA):
+        if quoted(s, m.start()):
             continue
         sentences = _SENTENCE_SPLIT.split(s)
         cta = [x for x in sentences if _CTA.search(x)]
