@@ -112,24 +112,6 @@ class BatchStats:
         self.attempts += outcome.attempts
         self.transient_retries += outcome.transient_retries
 
-    def record_ok(self, provenance: Any) -> None:
-        """Count a finished article from its provenance."""
-        self.record(RowOutcome.from_row(True, provenance, None))
-
-    def record_error(
-        self, error_type: str, attempts: int = 0, prompt_tokens: int = 0, completion_tokens: int = 0
-    ) -> None:
-        """Count a failed article by its error type, with the calls and tokens it spent."""
-        self.record(
-            RowOutcome(
-                ok=False,
-                error_type=error_type,
-                attempts=attempts,
-                prompt_tokens=prompt_tokens,
-                completion_tokens=completion_tokens,
-            )
-        )
-
     @property
     def processed(self) -> int:
         """Articles that got a new row this run."""

@@ -7,13 +7,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from summarizer.stats import PRICES_PER_MTOK, BatchStats, estimate_cost, price_for
+from summarizer.stats import PRICES_PER_MTOK, BatchStats, RowOutcome, estimate_cost, price_for
 
 
-def _prov(**kw: object) -> SimpleNamespace:
+def _ok(**kw: object) -> RowOutcome:
+    """The outcome of an ok row, read from its provenance as the runner does."""
     base = {"prompt_tokens": 1000, "completion_tokens": 200, "attempts": 1,
             "transient_retries": 0, "cached": False}  # fmt: skip
-    return SimpleNamespace(**{**base, **kw})
+    return RowOutcome.from_row(True, SimpleNamespace(**{**base, **kw}), None)
+
+
+def _error(kind: str, **kw: object) -> RowOutcome:
+    """The outcome of an error row, read from its error object as the runner does."""
+    return RowOutcome.from_row(False, None, {"type": kind, "message": "m", **kw})
 
 
 def test_price_lookup_handles_snapshots_and_unknown_models() -> None:
@@ -39,12 +45,12 @@ def test_cost_estimates() -> None:
 
 def test_counts_tokens_only_for_real_calls() -> None:
     stats = BatchStats(backend="openai", model="gpt-4o-mini")
-    stats.record_ok(_prov())
-    stats.record_ok(_prov(transient_retries=2, attempts=2))
-    stats.record_ok(_prov(cached=True))  # costs nothing this run
-    stats.record_error("backend_error", attempts=7)
-    stats.record_error("grounding_error", attempts=3)
-    stats.record_error("backend_error")
+    stats.record(_ok())
+    stats.record(_ok(transient_retries=2, attempts=2))
+    stats.record(_ok(cached=True))  # costs nothing this run
+    stats.record(_error("backend_error", attempts=7))
+    stats.record(_error("grounding_error", attempts=3))
+    stats.record(_error("backend_error"))
     stats.wall_seconds = 2.0
     assert (stats.ok, stats.failed, stats.cached, stats.processed) == (3, 3, 1, 6)
     assert (stats.prompt_tokens, stats.completion_tokens) == (2000, 400)
@@ -55,8 +61,8 @@ def test_counts_tokens_only_for_real_calls() -> None:
 
 def test_render_and_json_agree() -> None:
     stats = BatchStats(backend="openai", model="gpt-4o-mini", output="out.jsonl", shard=(1, 4))
-    stats.record_ok(_prov())
-    stats.record_error("grounding_error")
+    stats.record(_ok())
+    stats.record(_error("grounding_error"))
     stats.skipped, stats.other_shard, stats.wall_seconds = 5, 9, 0.5
     stats.notes.append("dropped a partial last line")
     text = stats.render()
