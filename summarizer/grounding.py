@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .schemas import Sentence
 
@@ -207,17 +207,14 @@ class GroundingContext:
     min_point_overlap: float = 0.5
     min_headline_overlap: float = 0.6
     _joined: str = field(init=False, repr=False)
-    _vocab_cache: set[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._joined = normalize_quote(" ".join(s.text for s in self.sentences))
 
-    @property
+    @cached_property
     def _vocab(self) -> set[str]:
         """The article's content words, computed on first use (only headline checks need it)."""
-        if self._vocab_cache is None:
-            self._vocab_cache = content_words(self._joined)
-        return self._vocab_cache
+        return content_words(self._joined)
 
     @property
     def n_sentences(self) -> int:
