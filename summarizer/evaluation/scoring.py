@@ -280,6 +280,11 @@ def score_fixture(item: LoadedFixture, outcome: Outcome, matcher: FactMatcher) -
     return score
 
 
+def fact_recall(results: Sequence[FactResult]) -> float | None:
+    """Share of key facts covered; None when there are none to cover."""
+    return ratio(sum(r.covered for r in results), len(results))
+
+
 def _mean_of(values: Sequence[float | None]) -> float | None:
     """Mean of the defined values."""
     defined = [v for v in values if v is not None]
@@ -337,15 +342,11 @@ def aggregate(
     metrics["stances.extra"] = float(sum(len(s.extra_stances) for s in scored))
 
     # Summary: key facts (micro over facts), leakage, grounding.
-    facts = [r for s in scored for r in s.facts]
-    metrics["summary.key_fact_recall"] = ratio(sum(r.covered for r in facts), len(facts))
-    lexical_facts = [r for s in scored for r in s.facts_lexical]
-    metrics["summary.key_fact_recall_lexical"] = ratio(
-        sum(r.covered for r in lexical_facts), len(lexical_facts)
+    metrics["summary.key_fact_recall"] = fact_recall([r for s in scored for r in s.facts])
+    metrics["summary.key_fact_recall_lexical"] = fact_recall(
+        [r for s in scored for r in s.facts_lexical]
     )
-    metrics["summary.key_fact_recall_macro"] = _mean_of(
-        [ratio(sum(r.covered for r in s.facts), len(s.facts)) for s in scored]
-    )
+    metrics["summary.key_fact_recall_macro"] = _mean_of([fact_recall(s.facts) for s in scored])
     leak_scope = [s for s in scored if s.fixture.fixture.forbidden_strings]
     leaking = sum(bool(s.leaked) for s in leak_scope)
     metrics["summary.leakage_rate"] = ratio(leaking, len(leak_scope))
@@ -354,17 +355,14 @@ def aggregate(
     metrics["summary.grounding_rate"] = ratio(sum(c.ok for c in checks), len(checks))
 
     # Baselines, on the same fixtures the model was scored on, and on all of them.
-    lead_facts = [r for s in scored for r in s.lead3_facts]
-    metrics["baseline.lead3.key_fact_recall"] = ratio(
-        sum(r.covered for r in lead_facts), len(lead_facts)
+    metrics["baseline.lead3.key_fact_recall"] = fact_recall(
+        [r for s in scored for r in s.lead3_facts]
     )
-    lead_lexical = [r for s in scored for r in s.lead3_facts_lexical]
-    metrics["baseline.lead3.key_fact_recall_lexical"] = ratio(
-        sum(r.covered for r in lead_lexical), len(lead_lexical)
+    metrics["baseline.lead3.key_fact_recall_lexical"] = fact_recall(
+        [r for s in scored for r in s.lead3_facts_lexical]
     )
-    all_lead = [r for s in scores for r in s.lead3_facts]
-    metrics["baseline.lead3.key_fact_recall_all"] = ratio(
-        sum(r.covered for r in all_lead), len(all_lead)
+    metrics["baseline.lead3.key_fact_recall_all"] = fact_recall(
+        [r for s in scores for r in s.lead3_facts]
     )
     lead_scope = [s for s in scores if s.fixture.fixture.forbidden_strings]
     metrics["baseline.lead3.leakage_rate"] = ratio(
