@@ -105,7 +105,8 @@ class _Child:
 
 
 class WorkerPool:
-    """N worker processes; `run` streams items through them and yields finished rows."""
+    """N worker processes: `submit` hands one an article, `next_finished` and `drain` give
+    back the encoded rows (and error rows for what a dying worker held)."""
 
     def __init__(self, settings: Settings, workers: int, fingerprint: dict[str, Any]) -> None:
         self.settings = settings
