@@ -78,8 +78,7 @@ def instrument(summarizer: Summarizer) -> tuple[Timer, Timer, Timer]:
     backend.send = model.wrap_async(backend.send)
     pipeline: Any = summarizer.pipeline
     pipeline.prepare = prepare.wrap(pipeline.prepare)
-    target: Any = summarizer
-    target.asummarize = analyse.wrap_async(summarizer.asummarize)
+    pipeline.analyze = analyse.wrap_async(pipeline.analyze)
     return model, prepare, analyse
 
 
@@ -96,7 +95,7 @@ def measure(summarizer: Summarizer, src: Path, out: Path, n: int) -> list[float]
     options = BatchOptions(use_cache=False, progress=False)
     model, prepare, analyse = instrument(summarizer)
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    stats = asyncio.run(arun_batch(summarizer, [str(src)], out, options))
+    stats = asyncio.run(arun_batch(summarizer.pipeline, [str(src)], out, options))
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     assert stats.ok == n, f"only {stats.ok} of {n} articles ok"
     per = 1000 / n
@@ -157,7 +156,9 @@ def main() -> None:
             runs = [("synthetic (~450 chars)", [])]
         for k, (label, run_texts) in enumerate(runs):
             summarizer = Summarizer(settings)
-            asyncio.run(arun_batch(summarizer, [str(warm)], workdir / f"warm{k}.out", options))
+            asyncio.run(
+                arun_batch(summarizer.pipeline, [str(warm)], workdir / f"warm{k}.out", options)
+            )
             src = workdir / f"in{k}.jsonl"
             if run_texts:
                 write_rows(src, run_texts, n)

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/batch_throughput.py [--latency 0.2] [--concurrency 1 8 32 128]
         [--workers 1 2]
 
-The fake OpenAI-compatible server (summarizer.testing.fake_openai) runs in its own process on
+The fake OpenAI-compatible server (summarizer.testing.server) runs in its own process on
 127.0.0.1 and answers every request after --latency seconds with a valid, grounded answer, so
 the ideal rate at concurrency C is C / latency. Each run is the full batch path: a JSONL file
 read as a stream, the real Summarizer with its openai backend (instructor, validation,
@@ -59,7 +59,7 @@ async def run_once(
     out = workdir / f"out-{workers}-{concurrency}-{start}.jsonl"
     options = BatchOptions(use_cache=False, progress=False)
     try:
-        stats = await arun_batch(summarizer, [str(src)], out, options)
+        stats = await arun_batch(summarizer.pipeline, [str(src)], out, options)
     finally:
         await close_clients(summarizer)
     return stats.wall_seconds, stats.ok

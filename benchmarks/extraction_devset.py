@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.html import article_from_html, visible_text  # noqa: E402
+from summarizer.inputs.html import article_from_html, visible_text  # noqa: E402
 from summarizer.quality import analyze_quality  # noqa: E402
 
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devset" / "article-extraction"

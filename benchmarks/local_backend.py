@@ -63,7 +63,7 @@ def main() -> None:
         errors: dict[str, int] = {}
         wall = 0.0
         for _ in range(args.rounds):
-            stats = asyncio.run(arun_batch(summarizer, [str(args.seeds)], out, options))
+            stats = asyncio.run(arun_batch(summarizer.pipeline, [str(args.seeds)], out, options))
             wall += stats.wall_seconds
             ok += stats.ok
             failed += stats.failed

@@ -67,7 +67,7 @@ def scraped_mix(devset: Path, size: int) -> list[str]:
     mix: list[str] = []
     html_dir = devset / "html"
     if html_dir.is_dir():
-        from summarizer.html import visible_text
+        from summarizer.inputs.html import visible_text
 
         for path in sorted(html_dir.glob("*.html.gz")):
             mix.extend(windows(visible_text(gzip.decompress(path.read_bytes())), size)[:4])

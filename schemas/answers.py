@@ -1,7 +1,9 @@
 """What the model fills in: answer models built per article, so the JSON Schema (and with it
 the decoding grammar of the local backend) admits only sentence ids that exist, names that
 occur, and the caller's targets in order. Grounding validators run on every answer and a
-failure goes back to the model as a re-ask (instructor passes `context` to the validators)."""
+failure goes back to the model as a re-ask. The validators find the article's
+GroundingContext through `validation_context` (a ContextVar the backend sets around the call),
+never through instructor's `context=`, which would render the article as a template."""
 
 from __future__ import annotations
 
@@ -295,3 +297,6 @@ def _abstractive_answer_model(n_sentences: int, targets: tuple[str, ...]) -> typ
 
 ExtractiveAnswer = _ExtractiveBase
 AbstractiveAnswer = _AbstractiveBase
+SlotStanceAnswer = _SlotStanceBase
+ExtractiveTargetAnswer = _ExtractiveTargetBase
+AbstractiveTargetAnswer = _TargetAnswerBase

@@ -5,10 +5,10 @@ result = summarize(text, targets=["Iran"])          # embedded local model by de
 s = Summarizer(backend="openai", model="gpt-4o-mini")
 """
 
-from .api import Summarizer, summarize
-from .article import Article
+from .api import Summarizer, run_batch, summarize
 from .config import Settings, load_settings
 from .errors import BackendError, ConfigError, GroundingError, InputError, SummarizerError
+from .inputs import Article
 from .quality import analyze_quality
 from .schemas import SCHEMA_VERSION, ArticleAnalysis
 
@@ -25,5 +25,6 @@ __all__ = [
     "SummarizerError",
     "analyze_quality",
     "load_settings",
+    "run_batch",
     "summarize",
 ]

@@ -1,40 +1,23 @@
-"""The Python API: `summarize(text)` for one-off use, `Summarizer` to reuse a loaded model."""
+"""The Python API: `summarize(text)` for one-off use, `Summarizer` to reuse a loaded model,
+`run_batch` for a JSONL batch with resume and cache."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-from .article import Article
-from .backends import Backend, make_backend
+from .aio import LoopThread
+from .backends import Backend
+from .batch import BatchItem, BatchOptions, BatchStats, asummarize_many, summarize_many
+from .batch import run_batch as run_batch_with
+from .cache import Cache, DiskCache, default_cache_dir
 from .config import Settings, load_settings
-from .pipeline import Cache, Pipeline
+from .inputs import Article, check_inputs, normalize_targets
+from .pipeline import Pipeline
 from .schemas import ArticleAnalysis
-
-if TYPE_CHECKING:
-    from .batch import BatchItem
-
-T = TypeVar("T")
-
-
-class _LoopThread:
-    """A private event loop in a daemon thread, so sync calls work even inside a running loop
-    (notebooks) and async clients keep one loop for their whole life."""
-
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run a coroutine to completion on the private loop."""
-        with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-                threading.Thread(target=self._loop.run_forever, daemon=True).start()
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
 
 class Summarizer:
@@ -59,13 +42,9 @@ class Summarizer:
         elif overrides:
             settings = load_settings(**{**settings.model_dump(exclude_unset=True), **overrides})
         self.settings = settings
-        if cache is None and settings.cache_dir is not None:
-            from .cache import DiskCache
-
-            cache = DiskCache(Path(settings.cache_dir))
-        self.backend = backend_instance or make_backend(settings)
-        self.pipeline = Pipeline(settings, self.backend, cache)
-        self._loop = _LoopThread()
+        self.pipeline = Pipeline.from_settings(settings, cache=cache, backend=backend_instance)
+        self.backend = self.pipeline.backend
+        self._loop = LoopThread()
 
     def __repr__(self) -> str:
         return f"Summarizer(backend={self.backend.name!r}, model={self.backend.model!r})"
@@ -90,10 +69,6 @@ class Summarizer:
     ) -> Article:
         if isinstance(article, Article):
             if targets is not None:
-                from dataclasses import replace
-
-                from .article import normalize_targets
-
                 return replace(article, targets=normalize_targets(targets, article_id=article.id))
             return article
         return Article.create(
@@ -106,23 +81,17 @@ class Summarizer:
         self, articles: Iterable[Article | str | dict[str, Any]], *, concurrency: int | None = None
     ) -> Iterator[BatchItem]:
         """Analyse many articles; yields one row per article as each finishes."""
-        from .batch import summarize_many
-
-        return summarize_many(self, articles, concurrency=concurrency)
+        return summarize_many(self.pipeline, articles, concurrency=concurrency)
 
     def asummarize_many(
         self, articles: Iterable[Article | str | dict[str, Any]], *, concurrency: int | None = None
     ) -> AsyncIterator[BatchItem]:
         """Async form of summarize_many."""
-        from .batch import asummarize_many
-
-        return asummarize_many(self, articles, concurrency=concurrency)
+        return asummarize_many(self.pipeline, articles, concurrency=concurrency)
 
     async def aclose(self) -> None:
         """Release the backend's connections for the running event loop."""
-        closer = getattr(self.backend, "aclose", None)
-        if closer is not None:
-            await closer()
+        await self.pipeline.aclose()
 
     # ---------------------------------------------------------------- identity
 
@@ -149,3 +118,23 @@ def summarize(
         if instance is None:
             instance = _DEFAULT[key] = Summarizer(**overrides)
     return instance.summarize(text, targets=targets)
+
+
+def run_batch(
+    inputs: list[str], output: Path, settings: Settings, options: BatchOptions
+) -> BatchStats:
+    """Analyse every article of the inputs into the JSONL file `output`, resuming by default.
+
+    The response cache is on unless `options.use_cache` is False: in `settings.cache_dir`, else
+    the default folder. Raises InputError for an input path that does not exist and
+    ConfigError for unusable settings; per-article failures become error rows.
+    """
+    check_inputs(inputs)  # a typo in a path is reported before any model is set up
+    cache: DiskCache | None = None
+    if options.use_cache:
+        cache = DiskCache(settings.cache_dir or default_cache_dir())
+        settings = settings.model_copy(update={"cache_dir": cache.path})
+    else:
+        # Also clear the folder from the settings, so nothing below opens a cache on its own.
+        settings = settings.model_copy(update={"cache_dir": None})
+    return run_batch_with(Pipeline.from_settings(settings, cache=cache), inputs, output, options)

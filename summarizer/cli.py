@@ -11,8 +11,14 @@ from typing import Any, TypeVar
 
 import click
 
+from .api import Summarizer, run_batch
+from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
 from .errors import ConfigError, InputError, SummarizerError
+from .evaluation import compare_runs, run_eval
+from .inputs import load_article, read_stdin_article
+from .quality import analyze_quality
+from .schemas.export import SCHEMA_FILE, schema_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,9 +88,6 @@ def cli() -> None:
 @_model_options
 def summarize(file: Path, targets: tuple[str, ...], **kwargs: Any) -> None:
     """Analyse one article (text, Markdown or HTML file, or - for stdin); print JSON."""
-    from .api import Summarizer
-    from .inputs import load_article, read_stdin_article
-
     with _friendly_errors():
         settings = _settings(**kwargs)
         if str(file) == "-":
@@ -99,8 +102,6 @@ def summarize(file: Path, targets: tuple[str, ...], **kwargs: Any) -> None:
 @click.option("--write", is_flag=True, help="Rewrite schemas/article_analysis.schema.json.")
 def schema(write: bool) -> None:
     """Print the JSON Schema of the output record."""
-    from .schemas.export import SCHEMA_FILE, schema_json
-
     text = schema_json()
     if write:
         SCHEMA_FILE.write_text(text, encoding="utf-8")
@@ -114,9 +115,6 @@ def schema(write: bool) -> None:
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
 def flags(files: tuple[Path, ...], text_only: bool) -> None:
     """Source-quality flags, score and clean text for each FILE (no model is loaded)."""
-    from .inputs import load_article
-    from .quality import analyze_quality
-
     status = 0
     for path in files:
         try:
@@ -169,8 +167,6 @@ def batch(
     **kwargs: Any,
 ) -> None:
     """Analyse many articles (files, folders, JSONL, or - for stdin) into OUTPUT JSONL."""
-    from .batch import BatchOptions, parse_shard, run_batch
-
     with _friendly_errors():
         settings = _settings(concurrency=concurrency, workers=workers, **kwargs)
         options = BatchOptions(
@@ -217,8 +213,6 @@ def eval_(
     """Score a backend and prompt version against the hand-labelled fixtures."""
     if ctx.invoked_subcommand is not None:
         return
-    from .evaluation import run_eval
-
     with _friendly_errors():
         settings = _settings(**kwargs)
         report = run_eval(
@@ -238,8 +232,6 @@ def eval_(
 @click.argument("run_b", type=click.Path(path_type=Path))
 def eval_compare(run_a: Path, run_b: Path) -> None:
     """Print the metric differences between two eval runs (report.json or their folders)."""
-    from .evaluation import compare_runs
-
     with _friendly_errors():
         click.echo(compare_runs(run_a, run_b))
 

@@ -28,6 +28,8 @@ def fold_quotes(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+# A written headline longer than this is re-asked (the prompt asks for at most 15 words).
+MAX_HEADLINE_WORDS = 18
 
 # Words too common to show that two texts share content.
 STOPWORDS = frozenset(
@@ -258,8 +260,12 @@ class GroundingContext:
     def check_headline(self, headline: str) -> None:
         """A headline must be made of the article's own content words."""
         n_words = len(headline.split())
-        if n_words > 18:
-            raise ValueError(f"headline has {n_words} words; use at most 15")
+        # The prompt asks for at most 15 words; 3 more are tolerated before a re-ask.
+        if n_words > MAX_HEADLINE_WORDS:
+            raise ValueError(
+                f"headline has {n_words} words, over the limit of {MAX_HEADLINE_WORDS}; "
+                "use at most 15"
+            )
         # The article's vocabulary is computed once per article, not once per check.
         claimed = content_words(headline)
         share = len(claimed & self._vocab) / len(claimed) if claimed else 0.0

@@ -1,5 +1,5 @@
-"""One article through the whole flow: quality detectors -> numbered sentences -> prompt ->
-backend (validated, grounded answer) -> ArticleAnalysis with provenance."""
+"""One article through the flow: quality detectors -> numbered sentences -> prompt -> backend
+(validated, grounded answer); `assemble` turns the answer into the record."""
 
 from __future__ import annotations
 
@@ -7,43 +7,38 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from .article import Article, split_lines
-from .backends import Backend, GenerationRequest
+from .assemble import build_record, clip
+from .backends import Backend, GenerationRequest, make_backend
+from .cache import Cache, DiskCache
 from .config import Settings
 from .errors import InputError
 from .grounding import (
     GroundingContext,
-    StanceSlot,
     candidate_entities,
     name_in_text,
     normalize_quote,
     sentences_naming,
     stance_slots,
 )
-from .headline import headline_from_sentence
+from .inputs import Article, split_lines
+from .prepared import Prepared
 from .prompting import Prompt, load_prompt
 from .quality import analyze_quality
 from .schemas import (
     SCHEMA_VERSION,
     ArticleAnalysis,
-    ArticleType,
     Flag,
     FlagKind,
     FlagSource,
-    KeyPoint,
     Provenance,
     Quality,
     Sentence,
     Severity,
-    Stance,
-    StanceLabel,
-    Summary,
 )
 from .schemas.answers import (
     AbstractiveAnswer,
@@ -61,7 +56,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # Tokens reserved beyond the article: instructions, and the error text of each re-ask.
 _PROMPT_OVERHEAD_TOKENS = 700
 _REASK_OVERHEAD_TOKENS = 300
-_DEFAULT_MAX_TOKENS = {"extractive": 448, "abstractive": 1400}
 
 
 @lru_cache(maxsize=1)
@@ -81,36 +75,34 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-class Cache(Protocol):
-    """Where finished records are kept by content address."""
-
-    def get(self, key: str) -> dict[str, Any] | None: ...
-
-    def put(self, key: str, value: dict[str, Any]) -> None: ...
-
-
-@dataclass
-class Prepared:
-    """An article made ready for the model: what it will see and how to check the answer."""
-
-    article: Article
-    quality: Quality
-    sentences: list[Sentence]
-    slots: list[StanceSlot]  # extractive: the stances the model may label
-    model_targets: list[str]  # requested targets the model is asked about
-    title: str | None
-
-
 class Pipeline:
     """Runs articles through one backend with one prompt; holds no per-article state."""
 
     def __init__(self, settings: Settings, backend: Backend, cache: Cache | None = None) -> None:
-        self.settings = settings
+        self._settings = settings
         self.backend = backend
         self.cache = cache
         self.mode = settings.resolved_mode
         self.prompt: Prompt = load_prompt(self.mode)
-        self.max_tokens = settings.max_tokens or _DEFAULT_MAX_TOKENS[self.mode]
+        self.max_tokens = settings.max_tokens
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, cache: Cache | None = None, backend: Backend | None = None
+    ) -> Pipeline:
+        """The pipeline the settings describe; a cache folder in the settings opens a cache."""
+        if cache is None and settings.cache_dir is not None:
+            cache = DiskCache(Path(settings.cache_dir))
+        return cls(settings, backend or make_backend(settings), cache)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this pipeline was built with."""
+        return self._settings
+
+    async def aclose(self) -> None:
+        """Release the backend's connections for the running event loop."""
+        await self.backend.aclose()
 
     # ------------------------------------------------------------------ identity
 
@@ -126,7 +118,7 @@ class Pipeline:
 
     def cache_key(self, article: Article) -> str:
         """Content address of a result: everything that can change it, and nothing else."""
-        s = self.settings
+        s = self._settings
         material = {
             **self.fingerprint(),
             "summarizer": SUMMARIZER_VERSION,
@@ -185,18 +177,12 @@ class Pipeline:
             title=article.title or _title_line(lines, kept),
         )
 
-    def _token_cost(self, text: str) -> int:
-        counter = getattr(self.backend, "count_tokens", None)
-        if callable(counter):
-            return int(counter(text))
-        return len(text) // 3 + 1  # conservative for English; other scripts err on the safe side
-
     def _fit_context(
         self, sentences: list[Sentence], kept: list[int], lines: list[str]
     ) -> tuple[list[Sentence], list[int], Flag | None]:
         """Keep whole lines of sentences while they fit the context; flag what was cut."""
-        window = int(getattr(self.backend, "context_tokens", 8192))
-        attempts = self.settings.max_attempts
+        window = self.backend.context_tokens
+        attempts = self._settings.max_attempts
         budget = (
             window
             - self.max_tokens * attempts
@@ -206,7 +192,7 @@ class Pipeline:
         used = 0
         fitting = 0  # how many leading sentences fit the budget
         for s in sentences:
-            used += self._token_cost(f"[{s.id}] {s.text}\n")
+            used += self.backend.count_tokens(f"[{s.id}] {s.text}\n")
             if used > budget:
                 break
             fitting += 1
@@ -225,7 +211,7 @@ class Pipeline:
             severity=Severity.warning,
             start_line=dropped[0],
             end_line=dropped[-1],
-            evidence=_clip(lines[dropped[0] - 1]),
+            evidence=clip(lines[dropped[0] - 1]),
             explanation=(
                 f"the article is longer than the model's context ({window} tokens); "
                 f"{len(sentences) - len(sentences_kept)} of {len(sentences)} sentences from "
@@ -255,7 +241,7 @@ class Pipeline:
             messages=messages,
             response_model=response_model,
             context={"grounding": grounding, "slots": prepared.slots},
-            max_attempts=self.settings.max_attempts,
+            max_attempts=self._settings.max_attempts,
             max_tokens=self.max_tokens,
             article_id=prepared.article.id,
         )
@@ -295,163 +281,13 @@ class Pipeline:
             transient_retries=generation.transient_retries,
             latency_ms=latency_ms,
         )
-        record = build_record(prepared, generation.value, provenance)
+        answer = generation.value
+        if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
+            raise TypeError(f"unexpected answer type {type(answer).__name__}")
+        record = build_record(prepared, answer, provenance)
         if self.cache is not None and key is not None:
             self.cache.put(key, record.model_dump(mode="json"))
         return record
-
-
-# ---------------------------------------------------------------------- record assembly
-
-
-def build_record(prepared: Prepared, answer: Any, provenance: Provenance) -> ArticleAnalysis:
-    """Turn a validated answer into the public record."""
-    sentences = prepared.sentences
-    if isinstance(answer, ExtractiveAnswer):
-        summary, stances, article_type, llm_flags = _from_extractive(
-            answer, sentences, prepared.title, prepared.slots
-        )
-    elif isinstance(answer, AbstractiveAnswer):
-        summary, stances, article_type, llm_flags = _from_abstractive(answer, sentences)
-    else:  # pragma: no cover - the request builds one of the two
-        raise TypeError(f"unexpected answer type {type(answer).__name__}")
-    stances = _with_requested(stances, answer, prepared, sentences)
-    quality = prepared.quality
-    if llm_flags:
-        merged = sorted([*quality.flags, *llm_flags], key=lambda f: (f.start_line, f.kind.value))
-        quality = quality.model_copy(update={"flags": merged})
-    return ArticleAnalysis(
-        id=prepared.article.id,
-        title=prepared.title,
-        url=prepared.article.url,
-        language=detect_language(quality.clean_text),
-        summary=summary,
-        stances=stances,
-        article_type=article_type,
-        quality=quality,
-        sentences=sentences,
-        provenance=provenance,
-    )
-
-
-def _from_extractive(
-    answer: Any, sentences: list[Sentence], title: str | None, slots: list[StanceSlot]
-) -> tuple[Summary, list[Stance], ArticleType, list[Flag]]:
-    ids = list(answer.key_sentences)
-    points = [KeyPoint(text=sentences[i].text, evidence=[i]) for i in ids]
-    lead = sorted(ids)[:3]
-    # The small model writes no prose, and its ranking is weak: the headline is the title, or
-    # the lead sentence (where news puts its main fact) cut to headline length.
-    headline = (
-        title if title and len(title.split()) <= 20 else headline_from_sentence(sentences[0].text)
-    )
-    summary = Summary(
-        headline=headline,
-        text=" ".join(sentences[i].text for i in lead),
-        key_points=points,
-    )
-    stances: list[Stance] = []
-    seen: set[tuple[str, str]] = set()
-    for item in getattr(answer, "stances", []) or []:
-        slot = slots[item.slot]
-        pair = (slot.holder.casefold(), slot.target.casefold())
-        if pair in seen:
-            continue
-        seen.add(pair)
-        stances.append(
-            Stance(
-                holder=slot.holder,
-                target=slot.target,
-                label=StanceLabel(item.label),
-                evidence=sentences[slot.sentence].text,
-                sentence_id=slot.sentence,
-            )
-        )
-    return summary, stances, answer.article_type, []
-
-
-def _from_abstractive(
-    answer: Any, sentences: list[Sentence]
-) -> tuple[Summary, list[Stance], ArticleType, list[Flag]]:
-    summary = Summary(
-        headline=" ".join(answer.headline.split()),
-        text=" ".join(answer.summary.split()),
-        key_points=[KeyPoint(text=p.text, evidence=list(dict.fromkeys(p.evidence)))
-                    for p in answer.key_points],
-    )  # fmt: skip
-    stances = [
-        Stance(
-            holder=s.holder,
-            target=s.target,
-            label=StanceLabel(s.label),
-            evidence=s.quote,
-            sentence_id=_sentence_of(s.quote, sentences),
-        )
-        for s in answer.stances
-    ]
-    flags = []
-    for f in answer.flags:
-        lines = sorted({sentences[i].line for i in f.sentence_ids})
-        flags.append(
-            Flag(
-                kind=FlagKind(f.kind),
-                source=FlagSource.llm,
-                severity=Severity.warning if f.kind == "prompt_injection" else Severity.info,
-                start_line=lines[0],
-                end_line=lines[-1],
-                evidence=_clip(" ".join(sentences[i].text for i in f.sentence_ids)),
-                explanation=f.explanation,
-            )
-        )
-    return summary, stances, answer.article_type, flags
-
-
-def _with_requested(
-    stances: list[Stance], answer: Any, prepared: Prepared, sentences: list[Sentence]
-) -> list[Stance]:
-    """Exactly one holder="article" stance per requested target, in the caller's order."""
-    requested = {t.casefold() for t in prepared.article.targets}
-    free = [s for s in stances if not (s.holder == "article" and s.target.casefold() in requested)]
-    answered: dict[str, Stance] = {}
-    for item in getattr(answer, "target_stances", None) or ():
-        label = StanceLabel(item.label)
-        if label is StanceLabel.not_mentioned:
-            answered[item.target] = Stance(
-                holder="article", target=item.target, label=label, requested=True
-            )
-            continue
-        if hasattr(item, "sentence"):
-            evidence, sid = sentences[item.sentence].text, item.sentence
-        else:
-            evidence, sid = item.quote, _sentence_of(item.quote, sentences)
-        answered[item.target] = Stance(
-            holder="article",
-            target=item.target,
-            label=label,
-            evidence=evidence,
-            sentence_id=sid,
-            requested=True,
-        )
-    out = []
-    for target in prepared.article.targets:
-        out.append(
-            answered.get(target)
-            or Stance(
-                holder="article", target=target, label=StanceLabel.not_mentioned, requested=True
-            )
-        )
-    return out + free
-
-
-def _sentence_of(quote: str | None, sentences: list[Sentence]) -> int | None:
-    """The id of the first sentence containing the quote (quotes may span sentences)."""
-    if not quote:
-        return None
-    norm = normalize_quote(quote)
-    for s in sentences:
-        if norm in normalize_quote(s.text) or normalize_quote(s.text) in norm:
-            return s.id
-    return None
 
 
 # Kinds whose evidence can be one sentence inside a line that otherwise holds prose; the line
@@ -487,24 +323,3 @@ def _title_line(lines: list[str], kept: list[int]) -> str | None:
     if 3 <= len(first.split()) <= 20 and not first.endswith((".", "!", "?", ":", '"', "”")):
         return first
     return None
-
-
-def _clip(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the clean text (py3langid), or None when it cannot tell."""
-    # 1,000 characters of prose identify a language as well as the whole text, and
-    # py3langid's cost grows with length (0.33 ms here, 1.3 ms for 4,000 characters).
-    sample = text[:1000]
-    if len(sample.strip()) < 20:
-        return None
-    try:
-        import py3langid
-
-        code, _score = py3langid.classify(sample)
-    except Exception:
-        return None
-    return str(code)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from ..config import Settings
-from .base import Backend, Generation, GenerationRequest
+from .base import Backend, BaseBackend, Generation, GenerationRequest
+from .local import LocalBackend
+from .openai import OpenAIBackend
 
-__all__ = ["Backend", "Generation", "GenerationRequest", "make_backend"]
+__all__ = ["Backend", "BaseBackend", "Generation", "GenerationRequest", "make_backend"]
 
 
 def make_backend(settings: Settings) -> Backend:
-    """The backend the settings select; imports only what that backend needs."""
+    """The backend the settings select (loading a model waits for the first call)."""
     if settings.resolved_backend == "local":
-        from .local import LocalBackend
-
         return LocalBackend(settings)
-    from .openai import OpenAIBackend
-
     return OpenAIBackend(settings)

@@ -1,4 +1,4 @@
-"""The backend interface (one method) and the instructor plumbing every backend shares."""
+"""The backend interface and the instructor plumbing every backend shares."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+import instructor
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
 
 from ..errors import BackendError, GroundingError
 from ..schemas.answers import validation_context
+from . import instructor_checks
+
+# Context assumed when neither the settings nor the backend know better.
+DEFAULT_CONTEXT_TOKENS = 8192
 
 
 @dataclass
@@ -41,14 +47,54 @@ class Generation:
 
 @runtime_checkable
 class Backend(Protocol):
-    """A model that returns validated answers. `name` and `model` go into provenance."""
+    """A model that returns validated answers: everything the pipeline uses of a backend.
+
+    `name` and `model` go into provenance; `context_tokens` and `count_tokens` size the
+    article to the model's window; `aclose` releases connections of the running event loop.
+    """
 
     name: str
     model: str
 
+    @property
+    def context_tokens(self) -> int:
+        """The model's context window in tokens."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens `text` costs in a prompt (exact, or a safe over-estimate)."""
+        ...
+
     async def generate(self, request: GenerationRequest) -> Generation:
         """Return a validated instance of request.response_model, or raise a SummarizerError."""
         ...
+
+    async def aclose(self) -> None:
+        """Release what the backend holds for the running event loop."""
+        ...
+
+
+class BaseBackend:
+    """Defaults for the parts of the interface a backend may not need to specialise."""
+
+    name: str = "base"
+    model: str = ""
+
+    @property
+    def context_tokens(self) -> int:
+        """The default window; backends that know theirs override this."""
+        return DEFAULT_CONTEXT_TOKENS
+
+    def count_tokens(self, text: str) -> int:
+        """A conservative estimate for English; other scripts err on the safe side."""
+        return len(text) // 3 + 1
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        """Subclasses answer requests."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Nothing to release by default."""
 
 
 @dataclass
@@ -105,8 +151,6 @@ def _failed_fields(exc: BaseException) -> list[str]:
 
 def _is_validation(exc: BaseException | None) -> bool:
     """Whether an exception is the model's answer failing to parse or validate."""
-    from pydantic import ValidationError
-
     return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
 
 
@@ -121,8 +165,6 @@ def translate_failure(exc: BaseException, log: CallLog, article_id: str | None) 
 
 def _translate(exc: BaseException, log: CallLog, article_id: str | None) -> Exception:
     """The error of ours that an exception from the instructor call stands for."""
-    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, BackendError):
@@ -166,8 +208,6 @@ def instructor_create(create: Callable[..., Any], mode: str) -> Callable[..., An
 
     `mode` is an instructor.Mode member name such as "TOOLS" or "JSON_SCHEMA".
     """
-    import instructor
-
     return instructor.patch(create=create, mode=instructor.Mode[mode])
 
 
@@ -179,10 +219,6 @@ def instructor_model(response_model: type[BaseModel]) -> type[BaseModel]:
     schema cache never hits: schema generation and class creation then cost about half of
     the client's CPU per article (measured by benchmarks/batch_overhead.py).
     """
-    import instructor
-
-    from . import instructor_checks
-
     instructor_checks.install()  # once per process: the per-call model walk, remembered
     return instructor.openai_schema(response_model)
 

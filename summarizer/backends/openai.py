@@ -21,7 +21,7 @@ from tenacity import (
 
 from ..config import Settings
 from ..errors import BackendError, ConfigError
-from .base import CallLog, Generation, GenerationRequest, astructured_call
+from .base import BaseBackend, CallLog, Generation, GenerationRequest, astructured_call
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 # Structured-output styles instructor can drive; tools is the most widely supported.
@@ -84,7 +84,7 @@ class _BackoffHonouringRetryAfter:
         return float(self.jitter(state))
 
 
-class OpenAIBackend:
+class OpenAIBackend(BaseBackend):
     """The async openai client wrapped by instructor; transient errors retried by tenacity."""
 
     name = "openai"

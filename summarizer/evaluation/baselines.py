@@ -14,29 +14,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..article import split_lines
+from ..inputs import split_lines
+from ..quality import analyze_quality
 from ..schemas import StanceLabel
 from ..sentences import split_sentences
 from .fixtures import LoadedFixture
 from .metrics import label_macro_f1, ratio
 
+# Lead-3 is taken from the clean text (the detectors' output), as the pipeline sees it.
+LEAD3_SOURCE = "clean"
+
 
 def clean_text_of(text: str) -> tuple[str, str]:
-    """The text with boilerplate lines removed, and which source it is ("clean" or "raw")."""
-    try:
-        from ..quality import analyze_quality
-    except ImportError:  # the detectors are optional for scoring; say so in the report
-        return text, "raw"
-    return analyze_quality(text).clean_text, "clean"
-
-
-def lead3_source() -> str:
-    """Which text Lead-3 is taken from in this installation: "clean" or "raw"."""
-    try:
-        from ..quality import analyze_quality  # noqa: F401
-    except ImportError:
-        return "raw"
-    return "clean"
+    """The text with boilerplate lines removed, and which source it is (LEAD3_SOURCE)."""
+    return analyze_quality(text).clean_text, LEAD3_SOURCE
 
 
 def lead_sentences(text: str, n: int = 3) -> list[str]:

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..article import Article, split_lines
 from ..errors import ConfigError
+from ..inputs import Article, split_lines
 from ..schemas import ArticleType, FlagKind, Severity, StanceLabel
 
 FIXTURE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})

@@ -9,12 +9,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..api import Summarizer
+from ..batch import Analyzer, BatchItem, asummarize_many
+from ..cache import DiskCache, default_cache_dir
 from ..config import Settings
 from ..errors import InputError
 from ..schemas import SCHEMA_VERSION
-from .baselines import lead3, lead3_source, majority_stance
+from .baselines import LEAD3_SOURCE, lead3, majority_stance
 from .fixtures import LoadedFixture, fixture_set_hash, load_fixtures
 from .gate import (
     GateResult,
@@ -29,9 +32,6 @@ from .keyfacts import FactMatcher, default_matcher, units_of
 from .metrics import summary_units
 from .report import render_summary, write_reports
 from .scoring import Outcome, aggregate, score_fixture
-
-if TYPE_CHECKING:
-    from ..batch import BatchItem, SupportsAnalyse
 
 BATCH_FILE = "batch.jsonl"
 
@@ -55,22 +55,17 @@ class EvalReport:
         return render_summary(self.data, self.out)
 
 
-def _make_summarizer(settings: Settings) -> SupportsAnalyse:
-    """A Summarizer that reads and writes the response cache, as `summarizer batch` does."""
-    from ..api import Summarizer
-    from ..cache import DiskCache, default_cache_dir
-
+def _make_summarizer(settings: Settings) -> Analyzer:
+    """A pipeline that reads and writes the response cache, as `summarizer batch` does."""
     cache = DiskCache(settings.cache_dir or default_cache_dir())
     settings = settings.model_copy(update={"cache_dir": cache.path})
-    return Summarizer(settings, cache=cache)
+    return Summarizer(settings, cache=cache).pipeline
 
 
 async def _collect(
-    summarizer: SupportsAnalyse, fixtures: Sequence[LoadedFixture], batch_path: Path
+    summarizer: Analyzer, fixtures: Sequence[LoadedFixture], batch_path: Path
 ) -> dict[str, Outcome]:
     """Run every fixture article through the batch runner; write each row as it finishes."""
-    from ..batch import asummarize_many
-
     outcomes: dict[str, Outcome] = {}
     articles = []
     max_chars = summarizer.settings.max_input_chars
@@ -97,8 +92,6 @@ async def _collect(
 
 def _error_row_json(row_id: str, error: dict[str, Any] | None) -> str:
     """A batch-format JSONL error row for an article that never reached the runner."""
-    from ..batch import BatchItem
-
     return BatchItem(id=row_id, status="error", error=error).model_dump_json()
 
 
@@ -125,7 +118,7 @@ def run_eval(
     baseline: Path | None,
     gates: list[str],
     write_baseline: Path | None = None,
-    summarizer: SupportsAnalyse | None = None,
+    summarizer: Analyzer | None = None,
     matcher: FactMatcher | None = None,
 ) -> EvalReport:
     """Score a backend and prompt version against the fixtures; write report.{json,md,html}.
@@ -159,7 +152,7 @@ def run_eval(
         "fixture_set_hash": fixture_set_hash(loaded),
         "n_fixtures": len(loaded),
         "key_fact_method": matcher.name,
-        "lead3_source": lead3_source(),
+        "lead3_source": LEAD3_SOURCE,
         "duration_s": round(time.perf_counter() - started, 1),
         "batch_file": BATCH_FILE,
     }

@@ -17,8 +17,8 @@ import openai
 import pytest
 from click.testing import CliRunner
 
-from summarizer.api import Summarizer
-from summarizer.batch import BatchOptions, run_batch
+from summarizer.api import Summarizer, run_batch
+from summarizer.batch import BatchOptions
 from summarizer.cache import DiskCache
 from summarizer.config import Settings, load_settings
 from summarizer.testing import FakeOpenAIServer, FaultPlan, always
@@ -266,7 +266,7 @@ def _is_worker_of(pid: int, parent: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    return int(stat[1]) == parent and b"summarizer.workers" in cmdline and stat[0] != "Z"
+    return int(stat[1]) == parent and b"summarizer.batch.workers" in cmdline and stat[0] != "Z"
 
 
 # ---------------------------------------------------------------- resume and cache

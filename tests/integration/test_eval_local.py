@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from summarizer.config import load_settings
 from summarizer.evaluation import run_eval
+from tests.conftest import copy_fixtures
 
 pytestmark = pytest.mark.integration
 
@@ -20,12 +19,7 @@ PICK = ("written-very-short-library", "seed-000-assad-pezeshkian-call")
 
 
 def test_local_eval_on_two_fixtures(tmp_path: Path) -> None:
-    folder = tmp_path / "fixtures"
-    (folder / "articles").mkdir(parents=True)
-    for name in PICK:
-        shutil.copy(FIXTURES / f"{name}.yaml", folder)
-        article = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())["article"]
-        shutil.copy(FIXTURES / article, folder / article)
+    folder = copy_fixtures(tmp_path / "fixtures", PICK)
     settings = load_settings(backend="local", cache_dir=tmp_path / "cache")
     out = tmp_path / "out"
     report = run_eval(

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from summarizer.api import Summarizer
-from summarizer.article import split_lines
 from summarizer.config import load_settings
 from summarizer.grounding import normalize_quote
-from summarizer.inputs import load_article
+from summarizer.inputs import load_article, split_lines
 from summarizer.schemas import ArticleAnalysis, StanceLabel
 
 from ..conftest import SEEDS

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.article import Article, decode_bytes, normalize_targets, split_lines
 from summarizer.errors import InputError
-from summarizer.inputs import load_article
+from summarizer.inputs import Article, load_article, normalize_targets, split_lines
+from summarizer.inputs.article import decode_bytes
 
 
 def test_lines_split_only_on_real_line_breaks() -> None:

@@ -12,16 +12,15 @@ from typing import Any
 
 import pytest
 
-from summarizer.article import Article, sha256_text
-from summarizer.batch_input import (
+from summarizer.batch import parse_shard, shard_of
+from summarizer.errors import ConfigError, InputError
+from summarizer.inputs import Article, sha256_text
+from summarizer.inputs.stream import (
     InputItem,
     items_from_objects,
     iter_inputs,
     iter_jsonl,
-    parse_shard,
-    shard_of,
 )
-from summarizer.errors import ConfigError, InputError
 
 TEXT = "The council approved the budget on Tuesday. Critics said it was too small."
 

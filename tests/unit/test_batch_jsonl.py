@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.jsonl import (
+from summarizer.batch.jsonl import (
     JsonlWriter,
     compact,
     key_digest,

@@ -12,19 +12,20 @@ from typing import Any
 
 import pytest
 
-from summarizer.article import Article
 from summarizer.batch import (
-    LOCAL_IN_FLIGHT,
     BatchItem,
     BatchOptions,
-    _limit,
-    _want_progress,
     arun_batch,
     asummarize_many,
+    in_flight_limit,
     summarize_many,
 )
+from summarizer.batch.drive import LOCAL_IN_FLIGHT
+from summarizer.batch.runner import _want_progress
+from summarizer.batch.workers import _article_from_json, _article_to_json, _settings_to_json
 from summarizer.config import Settings
 from summarizer.errors import BackendError, ConfigError, GroundingError, InputError
+from summarizer.inputs import Article
 from summarizer.schemas import (
     SCHEMA_VERSION,
     ArticleAnalysis,
@@ -35,7 +36,6 @@ from summarizer.schemas import (
     Summary,
 )
 from summarizer.testing.corpus import synthetic_article
-from summarizer.workers import _article_from_json, _article_to_json, _settings_to_json
 
 
 class StandIn:
@@ -64,7 +64,10 @@ class StandIn:
         return {"backend": "openai", "model": self.model, "mode": "abstractive",
                 "prompt_version": "abstractive@1", "schema_version": SCHEMA_VERSION}  # fmt: skip
 
-    async def asummarize(self, article: Article) -> ArticleAnalysis:
+    async def aclose(self) -> None:
+        self.closed = getattr(self, "closed", 0) + 1
+
+    async def analyze(self, article: Article) -> ArticleAnalysis:
         self.calls.append(article.id)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -382,15 +385,18 @@ async def test_asummarize_many_respects_its_concurrency_argument() -> None:
 
 def test_in_flight_limits() -> None:
     remote = Settings(backend="openai", api_key="k", concurrency=32)
-    assert _limit(remote, None) == 32 and _limit(remote, 5) == 5
+    assert in_flight_limit(remote, None) == 32 and in_flight_limit(remote, 5) == 5
     local = Settings(backend="local", concurrency=32)
-    assert _limit(local, None) == LOCAL_IN_FLIGHT == 2
-    assert _limit(local, 1) == 1
+    assert in_flight_limit(local, None) == LOCAL_IN_FLIGHT == 2
+    assert in_flight_limit(local, 1) == 1
     with pytest.raises(ConfigError, match="at least 1"):
-        _limit(remote, 0)
+        in_flight_limit(remote, 0)
     with pytest.raises(ConfigError, match="server backends"):
-        _limit(Settings(backend="local", workers=2), None)
-    assert _limit(Settings(backend="openai", api_key="k", workers=4, concurrency=9), None) == 9
+        in_flight_limit(Settings(backend="local", workers=2), None)
+    assert (
+        in_flight_limit(Settings(backend="openai", api_key="k", workers=4, concurrency=9), None)
+        == 9
+    )
 
 
 def test_work_items_cross_the_process_boundary_unchanged() -> None:

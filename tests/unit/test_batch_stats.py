@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from summarizer.stats import PRICES_PER_MTOK, BatchStats, RowOutcome, estimate_cost, price_for
+from summarizer.batch.stats import PRICES_PER_MTOK, BatchStats, RowOutcome, estimate_cost, price_for
 
 
 def _ok(**kw: object) -> RowOutcome:

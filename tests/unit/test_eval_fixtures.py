@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from summarizer.evaluation.fixtures import (
     load_fixtures,
 )
 from summarizer.schemas import ArticleType, FlagKind
+from tests.conftest import copy_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "evals" / "fixtures"
@@ -147,12 +147,9 @@ def test_labels_are_checked_against_the_text() -> None:
 
 
 def test_set_hash_changes_with_any_label_or_article_byte(tmp_path: Path) -> None:
-    folder = tmp_path / "fixtures"
-    (folder / "articles").mkdir(parents=True)
-    for name in ("written-very-short-library", "written-truncated-ferry"):
-        shutil.copy(FIXTURES / f"{name}.yaml", folder)
-        article = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())["article"]
-        shutil.copy(FIXTURES / article, folder / article)
+    folder = copy_fixtures(
+        tmp_path / "fixtures", ("written-very-short-library", "written-truncated-ferry")
+    )
     before = fixture_set_hash(load_fixtures(folder))
     assert before == fixture_set_hash(load_fixtures(folder)), "the hash is deterministic"
     article = folder / "articles" / "written-very-short-library.txt"

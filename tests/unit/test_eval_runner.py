@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from summarizer.article import Article, split_lines
 from summarizer.cli import cli
 from summarizer.config import Settings, load_settings
 from summarizer.errors import ConfigError, GroundingError
@@ -25,6 +22,7 @@ from summarizer.evaluation.gate import (
     parse_fail_under,
 )
 from summarizer.evaluation.keyfacts import LexicalMatcher
+from summarizer.inputs import Article, split_lines
 from summarizer.quality import analyze_quality
 from summarizer.schemas import (
     SCHEMA_VERSION,
@@ -37,6 +35,7 @@ from summarizer.schemas import (
     Summary,
 )
 from summarizer.sentences import number_sentences
+from tests.conftest import copy_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "evals" / "fixtures"
@@ -65,7 +64,10 @@ class ScriptedSummarizer:
             "schema_version": SCHEMA_VERSION,
         }
 
-    async def asummarize(self, article: Article) -> ArticleAnalysis:
+    async def aclose(self) -> None:
+        pass
+
+    async def analyze(self, article: Article) -> ArticleAnalysis:
         self.calls += 1
         if article.id in self.fail:
             raise GroundingError("never grounded", article_id=article.id, attempts=3)
@@ -117,13 +119,7 @@ class ScriptedSummarizer:
 @pytest.fixture
 def fixtures_dir(tmp_path: Path) -> Path:
     """A small copy of the real fixture set."""
-    folder = tmp_path / "fixtures"
-    (folder / "articles").mkdir(parents=True)
-    for name in PICK:
-        shutil.copy(FIXTURES / f"{name}.yaml", folder)
-        article = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())["article"]
-        shutil.copy(FIXTURES / article, folder / article)
-    return folder
+    return copy_fixtures(tmp_path / "fixtures", PICK)
 
 
 def _run(fixtures: Path, out: Path, summarizer: ScriptedSummarizer, **kwargs: Any) -> Any:

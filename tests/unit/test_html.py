@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from summarizer.cli import cli
 from summarizer.errors import InputError
-from summarizer.html import article_from_html, decode_html, visible_text
+from summarizer.inputs.html import article_from_html, decode_html, visible_text
 from summarizer.quality import analyze_quality
 from summarizer.schemas import FlagKind
 

@@ -5,63 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from openai.types.chat import ChatCompletion
 
 from summarizer.api import Summarizer
-from summarizer.article import Article
-from summarizer.backends.base import CallLog, Generation, GenerationRequest, structured_call
 from summarizer.config import load_settings
 from summarizer.errors import BackendError, GroundingError, InputError
+from summarizer.inputs import Article
 from summarizer.schemas import FlagKind, StanceLabel
+from tests.conftest import ScriptedBackend
 
 ARTICLE = """Skip to content
 Iran pledged full support to Damascus on Monday.
 Turkey urged Bashar al-Assad's government to reconcile with the opposition.
 The clashes killed over 400 people in less than a week, a monitor said.
 Iranian officials downplayed the fall of Aleppo."""
-
-
-def completion(text: str) -> ChatCompletion:
-    return ChatCompletion.model_validate(
-        {
-            "id": "x",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "script",
-            "choices": [
-                {"index": 0, "finish_reason": "stop",
-                 "message": {"role": "assistant", "content": text}}
-            ],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-        }
-    )  # fmt: skip
-
-
-class ScriptedBackend:
-    """Answers with prepared texts, one per model call, through the real instructor loop."""
-
-    name = "scripted"
-    model = "script-1"
-
-    def __init__(self, outputs: list[str]) -> None:
-        self.outputs = list(outputs)
-        self.requests: list[list[dict[str, str]]] = []
-
-    def _raw(self, log: CallLog) -> Callable[..., Any]:
-        def create(**kwargs: Any) -> ChatCompletion:
-            self.requests.append(list(kwargs["messages"]))
-            response = completion(self.outputs.pop(0))
-            log.record(response)
-            return response
-
-        return create
-
-    async def generate(self, request: GenerationRequest) -> Generation:
-        return structured_call(self._raw, "JSON_SCHEMA", request)
 
 
 def summarizer(outputs: list[str], **overrides: Any) -> tuple[Summarizer, ScriptedBackend]:

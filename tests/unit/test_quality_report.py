@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.article import split_lines
+from summarizer.inputs import split_lines
 from summarizer.quality import QualityReport, analyze_quality
 from summarizer.schemas import FlagKind, Quality, Severity
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.article import split_lines
+from summarizer.inputs import split_lines
 from summarizer.quality import analyze_quality
 from summarizer.schemas import FlagKind, Severity
 

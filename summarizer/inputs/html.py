@@ -3,9 +3,6 @@
 `article_from_html` returns an Article whose `text` is *all* visible text of the page (so
 every flag can point at a line of it) and whose `main_lines` are the lines trafilatura's
 extraction kept. The quality detectors then explain every line that is left out.
-
-trafilatura is imported inside the functions that need it: importing it costs a noticeable
-fraction of a second, and plain-text users never pay for it.
 """
 
 from __future__ import annotations
@@ -16,8 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import trafilatura
+from trafilatura.utils import decode_file, load_html
+
+from ..errors import InputError
 from .article import DEFAULT_MAX_INPUT_CHARS, Article
-from .errors import InputError
 
 # An lxml.html element; typed loosely so that no lxml stubs are needed.
 HtmlElement = Any
@@ -83,9 +83,7 @@ def decode_html(data: bytes, *, article_id: str | None = None) -> tuple[str, str
                 text,
                 f"input is not valid UTF-8 (byte {first_bad}); decoded as {name} (declared)",
             )
-    from trafilatura.utils import decode_file  # charset detection, with a lossy fallback
-
-    text = decode_file(data)
+    text = decode_file(data)  # trafilatura's charset detection, with a lossy fallback
     if "\ufffd" in text:
         note = (
             f"input is not valid UTF-8 (byte {first_bad}); undecodable bytes replaced with U+FFFD"
@@ -101,8 +99,6 @@ def _parse(html: str, *, article_id: str | None = None) -> HtmlElement:
         raise InputError("HTML input is empty", article_id=article_id)
     if not _TAG.search(html[:100_000]):
         raise InputError("input has no HTML markup (no tags found)", article_id=article_id)
-    from trafilatura.utils import load_html
-
     html = _CONTROL.sub("", html)
     tree = load_html(html)
     if tree is None:
@@ -302,8 +298,6 @@ def article_from_html(
     lines = _render_lines(tree)
     if not lines:
         raise InputError("HTML page has no visible text", article_id=article_id)
-
-    import trafilatura
 
     # A deep copy: trafilatura prunes the tree it is given, and the tree is cheap to copy.
     doc = trafilatura.bare_extraction(

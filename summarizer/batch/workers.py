@@ -1,9 +1,9 @@
 """Worker processes for server backends: the batch's CPU work spread over several cores.
 
-One process parses answers, validates and assembles records at roughly 120 articles/s
-(benchmarks/batch_throughput.py); a fast server outruns that. With `workers > 1` the batch
-runner keeps reading, planning and writing in the parent and hands each article to one of N
-child processes, each with its own Summarizer and event loop.
+One process parses answers, validates and assembles records at about 170 articles/s at
+most (README, "Batch"; benchmarks/batch_throughput.py); a fast server outruns that. With
+`workers > 1` the batch runner keeps reading, planning and writing in the parent and hands
+each article to one of N child processes, each with its own pipeline and event loop.
 
 The protocol is JSON lines over the children's stdin/stdout. Parent to child: one line of
 settings (the key included: a private pipe, never a log), then one line per article. Child
@@ -25,33 +25,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .article import Article
-from .config import Settings
-from .errors import BackendError
+from ..config import Settings
+from ..errors import BackendError
+from ..inputs import Article
+from ..pipeline import Pipeline
+from .rows import Finished, WorkItem, analyse, error_row_for, finished
 from .stats import RowOutcome
 
-# The folder holding this package: a child must import this very code, installed or not.
-_PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])
+# The folder holding the package: a child must import this very code, installed or not.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # One line may carry a whole article (max_input_chars is 2 MB of text; JSON escaping can
 # double it); asyncio's default line limit is 64 KiB.
 _LINE_LIMIT = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItem:
-    """An article for a worker, with what its error row needs."""
-
-    id: str
-    source: str
-    article: Article
-
-
-@dataclass(frozen=True, slots=True)
-class Finished:
-    """One output row, encoded, with its statistics."""
-
-    line: str
-    outcome: RowOutcome
 
 
 def _article_to_json(article: Article) -> dict[str, Any]:
@@ -127,7 +112,7 @@ class WorkerPool:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "summarizer.workers",
+                "summarizer.batch.workers",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 env=env,
@@ -229,8 +214,6 @@ class WorkerPool:
 
 def _crashed_row(item: WorkItem, code: int, fingerprint: dict[str, Any]) -> Finished:
     """The error row of an article whose worker died before answering."""
-    from .batch import error_row_for, finished
-
     message = f"the worker process exited (code {code}) while this article was in flight"
     error = {"type": "worker_error", "message": message, "attempts": 0}
     return finished(error_row_for(fingerprint, item.id, item.source, item.article.sha256, error))
@@ -264,21 +247,18 @@ def _send(channel: BinaryIO, header: dict[str, Any], row: str) -> None:
 
 async def _serve() -> int:
     """The child's life: settings, then articles until stdin closes."""
-    from .api import Summarizer
-    from .batch import analyse, finished
-
     channel = _protocol_channel()
     reader = await _stdin_reader()
     first = await reader.readline()
     if not first:
         return 0
     settings = Settings(**json.loads(first)["settings"])
-    summarizer = Summarizer(settings)
-    fingerprint = summarizer.fingerprint()
+    pipeline = Pipeline.from_settings(settings)
+    fingerprint = pipeline.fingerprint()
     tasks: set[asyncio.Task[None]] = set()
 
     async def run(n: int, item: WorkItem) -> None:
-        done = finished(await analyse(summarizer, item, fingerprint))
+        done = finished(await analyse(pipeline, item, fingerprint))
         _send(channel, {"n": n, "outcome": asdict(done.outcome)}, done.line)
 
     try:
@@ -297,12 +277,12 @@ async def _serve() -> int:
     except BrokenPipeError:
         return 1  # the parent is gone; nobody is left to write for
     finally:
-        await summarizer.aclose()
+        await pipeline.aclose()
     return 0
 
 
 def main() -> None:
-    """Entry point of a worker process (`python -m summarizer.workers`)."""
+    """Entry point of a worker process (`python -m summarizer.batch.workers`)."""
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(_serve()))
 

@@ -1,4 +1,4 @@
-"""Reading articles from files and stdin: text, Markdown, and HTML (through trafilatura)."""
+"""Reading one article from a file or stdin: text, Markdown, and HTML (through trafilatura)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import InputError
 from .article import DEFAULT_MAX_INPUT_CHARS, Article, decode_bytes
-from .errors import InputError
+from .html import article_from_html
 
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ""})
+# Files read as HTML; every other file is read as text.
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 
@@ -32,8 +33,6 @@ def load_article(
             f"{path} is {len(data):,} bytes, over the input limit", article_id=article_id
         )
     if path.suffix.lower() in HTML_SUFFIXES:
-        from .html import article_from_html
-
         return article_from_html(data, article_id=article_id, targets=targets, max_chars=max_chars)
     text, note = decode_bytes(data, article_id=article_id)
     return Article.create(

@@ -1,4 +1,4 @@
-"""Batch input as a stream: files, folders, JSONL files and stdin, one InputItem at a time.
+"""Many articles as a stream: files, folders, JSONL files and stdin, one InputItem at a time.
 
 Nothing here holds more than one row or file in memory, so a corpus of any size streams.
 A malformed row never raises: it becomes an InputItem carrying a `problem`, which the runner
@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..errors import InputError
 from .article import Article, sha256_text
-from .errors import ConfigError, InputError
+from .files import HTML_SUFFIXES, load_article
+from .html import article_from_html
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 # What a folder walk picks up; a file named explicitly is read whatever its suffix.
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml"})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"}) | HTML_SUFFIXES
 STDIN_NAME = "<stdin>"
 
 
@@ -55,8 +56,6 @@ class InputItem:
         if self.article is not None:
             return self.article
         if self.path is not None:
-            from .inputs import load_article
-
             return load_article(self.path, targets=targets, max_chars=max_chars, article_id=self.id)
         if self.text is not None:
             return Article.create(
@@ -68,8 +67,6 @@ class InputItem:
                 max_chars=max_chars,
             )
         if self.html is not None:
-            from .html import article_from_html  # the HTML stack is imported only when needed
-
             return article_from_html(
                 self.html,
                 article_id=self.id,
@@ -267,26 +264,3 @@ def items_from_objects(objects: Iterable[Article | str | dict[str, Any]]) -> Ite
         else:
             message = f"expected an Article, str or dict, got {type(obj).__name__}"
             yield _problem(source, source, "", message)
-
-
-# ------------------------------------------------------------------------------- shards
-
-
-def parse_shard(spec: str) -> tuple[int, int]:
-    """Parse "I/N" (0 <= I < N) into (I, N); raises ConfigError otherwise."""
-    parts = spec.strip().split("/")
-    try:
-        if len(parts) != 2:
-            raise ValueError
-        index, count = int(parts[0]), int(parts[1])
-    except ValueError:
-        raise ConfigError(f"--shard must look like I/N (e.g. 0/4), got {spec!r}") from None
-    if count < 1 or not 0 <= index < count:
-        raise ConfigError(f"--shard {spec}: need 0 <= I < N and N >= 1")
-    return index, count
-
-
-def shard_of(item_id: str, count: int) -> int:
-    """The shard (0..count-1) an id belongs to: a stable hash, the same on every machine."""
-    digest = hashlib.blake2b(item_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % count

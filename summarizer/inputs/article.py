@@ -8,7 +8,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
 
 # Lines are split on \r\n, \r or \n only. str.splitlines() would also split on form feeds,
 # U+2028 and friends, and line numbers would then disagree with every editor and `wc -l`.
@@ -50,8 +52,6 @@ def decode_bytes(data: bytes, *, article_id: str | None = None) -> tuple[str, st
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    from charset_normalizer import from_bytes  # only paid for on non-UTF-8 input
-
     best = from_bytes(data).best()
     if best is not None and best.encoding not in {"utf_8", "utf-8"}:
         text = str(best)

@@ -1,0 +1,190 @@
+"""A batch run: stream articles in, analyse up to N at once, append one JSONL row each.
+
+Reading (inputs.stream), the crash-safe output file (jsonl), planning (plan), driving
+(drive), the statistics (stats) and the worker processes (workers) live in their own
+modules; this one ties them to one output file and one end-of-run summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..errors import ConfigError
+from ..inputs import check_inputs, iter_inputs
+from .drive import drive, drive_pool, in_flight_limit
+from .jsonl import JsonlWriter, compact, scan_output
+from .plan import BatchOptions, Work, plan
+from .rows import Analyzer, Finished, finished
+from .stats import BatchStats
+from .workers import WorkerPool
+
+
+def _want_progress(options: BatchOptions) -> bool:
+    """Progress only on an interactive terminal and never in CI, unless asked explicitly."""
+    if options.progress is not None:
+        return options.progress
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[BatchStats], None]]:
+    """A rich progress display on stderr; yields the function that refreshes it."""
+    if not enabled:
+        yield lambda _stats: None
+        return
+    progress: Progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.completed:,}[/] articles"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    task = progress.add_task("", total=None)
+    start = time.perf_counter()
+
+    def update(stats: BatchStats) -> None:
+        rate = stats.processed / max(time.perf_counter() - start, 1e-9)
+        note = f"ok {stats.ok:,} · failed {stats.failed:,} · {rate:.1f}/s"
+        if stats.skipped:
+            note += f" · skipped {stats.skipped:,}"
+        progress.update(task, completed=stats.processed, description=note)
+
+    with progress:
+        yield update
+        # A finished run shows a full bar instead of a spinner frozen mid-turn.
+        done = progress.tasks[0].completed
+        progress.update(task, total=done, completed=done)
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write a small JSON file so it is either the old or the new content, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+async def arun_batch(
+    analyzer: Analyzer,
+    inputs: list[str],
+    output: Path,
+    options: BatchOptions,
+    *,
+    stdin: BinaryIO | None = None,
+) -> BatchStats:
+    """The batch itself, with a ready analyzer: see run_batch."""
+    check_inputs(inputs)
+    settings = analyzer.settings
+    limit = in_flight_limit(
+        settings, None
+    )  # before the output is touched: a bad setting changes nothing
+    fingerprint = analyzer.fingerprint()
+    stats = BatchStats(
+        backend=str(fingerprint.get("backend", settings.resolved_backend)),
+        model=str(fingerprint.get("model", "")),
+        output=str(output),
+        shard=options.shard,
+    )
+    try:
+        index = scan_output(output)
+        writer = JsonlWriter(output)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the output file {output}: {exc.strerror}") from None
+    if index.repaired_bytes:
+        stats.notes.append(
+            f"dropped a partial last line ({index.repaired_bytes:,} bytes) "
+            "left by an interrupted run"
+        )
+    if index.invalid_lines:
+        stats.notes.append(f"{index.invalid_lines:,} unreadable lines in the output were removed")
+    work = plan(
+        iter_inputs(inputs, stdin=stdin, output=output),
+        fingerprint=fingerprint,
+        options=options,
+        max_chars=settings.max_input_chars,
+        stats=stats,
+        index=index,
+    )
+    started = time.perf_counter()
+    pool = WorkerPool(settings, settings.workers, fingerprint) if settings.workers > 1 else None
+    try:
+        with writer, _progress_bar(_want_progress(options)) as update:
+            if pool is not None:
+                await pool.start()
+            async for done in _finished_rows(analyzer, work, limit, fingerprint, pool):
+                writer.write_line(done.line)
+                stats.record(done.outcome)
+                update(stats)
+    finally:
+        if pool is not None:
+            await pool.close()
+            stats.notes.extend(pool.notes)
+    # Only after a complete run: an interrupted run keeps the old rows it had not replaced yet.
+    if index.stale_lines:
+        compact(output, index.stale_lines)
+    stats.wall_seconds = time.perf_counter() - started
+    return stats
+
+
+async def _finished_rows(
+    analyzer: Analyzer,
+    work: Iterator[Work],
+    limit: int,
+    fingerprint: dict[str, Any],
+    pool: WorkerPool | None,
+) -> AsyncIterator[Finished]:
+    """Encoded rows as articles finish, from this process or from the worker pool."""
+    if pool is None:
+        async for item in drive(analyzer, work, limit=limit, fingerprint=fingerprint):
+            yield finished(item)
+    else:
+        async for done in drive_pool(pool, work, limit=limit):
+            yield done
+
+
+async def _run_and_close(
+    analyzer: Analyzer, inputs: list[str], output: Path, options: BatchOptions
+) -> BatchStats:
+    """arun_batch, then release the analyzer's connections while their event loop still runs."""
+    try:
+        return await arun_batch(analyzer, inputs, output, options)
+    finally:
+        await analyzer.aclose()  # pooled HTTP clients belong to this loop
+
+
+def run_batch(
+    analyzer: Analyzer, inputs: list[str], output: Path, options: BatchOptions
+) -> BatchStats:
+    """Analyse every article of the inputs into the JSONL file `output`, resuming by default.
+
+    Raises InputError for an input path that does not exist and ConfigError for unusable
+    settings; per-article failures become error rows and are counted in the returned stats.
+    """
+    check_inputs(inputs)
+    stats = asyncio.run(_run_and_close(analyzer, inputs, output, options))
+    if options.stats_json is not None:
+        _write_json_atomic(
+            options.stats_json, {**stats.to_dict(), "settings": analyzer.settings.public_dict()}
+        )
+    return stats

@@ -1,0 +1,100 @@
+"""Fault scripts for the fake OpenAI-compatible server: which request of which article fails how.
+
+Faults are deterministic. Each article (identified by the hash of its <article> block, which
+stays the same across re-asks and retries) gets a *script*: the outcomes of its 1st, 2nd, ...
+request, then "ok" for ever after; a script whose last outcome ends in "!" repeats that outcome
+for ever. Scripts come from `FaultPlan.scripts` (the first key that occurs in the article text
+wins) or, for `FaultPlan.rate` of the remaining articles, from a seeded draw.
+
+Outcomes: ok, slow (extra delay), rate_limit (429 + Retry-After), server_error (500),
+bad_gateway (502), unavailable (503), timeout (hang past the client timeout), malformed_body
+(an HTTP body that is not JSON), malformed_json (answer text that is not JSON), schema_invalid
+(valid JSON, wrong fields), ungrounded (right shape, citations that do not exist).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+OUTCOMES = frozenset(
+    {
+        "ok",
+        "slow",
+        "rate_limit",
+        "server_error",
+        "bad_gateway",
+        "unavailable",
+        "timeout",
+        "malformed_body",
+        "malformed_json",
+        "schema_invalid",
+        "ungrounded",
+    }
+)
+
+
+def always(outcome: str) -> list[str]:
+    """A script that gives `outcome` to every request for the article."""
+    return [f"{outcome}!"]
+
+
+@dataclass
+class FaultPlan:
+    """What the server does: latency for everyone, and per-article fault scripts."""
+
+    latency: float = 0.0  # seconds before every answer
+    jitter: float = 0.0  # +/- this much, drawn per request from the seed
+    retry_after: float = 0.05  # seconds announced in 429 answers
+    hang: float = 30.0  # how long a "timeout" request stalls before answering
+    slow: float = 1.0  # extra delay of a "slow" outcome
+    scripts: dict[str, list[str]] = field(default_factory=dict)  # marker in article -> script
+    rate: float = 0.0  # share of other articles that draw a script from random_scripts
+    random_scripts: list[list[str]] = field(
+        default_factory=lambda: [["rate_limit"], ["server_error"], ["malformed_json"]]
+    )
+    seed: int = 0
+    model: str = "fake-model"
+
+    def __post_init__(self) -> None:
+        for script in [*self.scripts.values(), *self.random_scripts]:
+            for outcome in script:
+                if outcome.rstrip("!") not in OUTCOMES:
+                    raise ValueError(f"unknown outcome {outcome!r}; known: {sorted(OUTCOMES)}")
+
+    def script_for(self, article_text: str, article_key: str) -> list[str]:
+        """The outcome script of one article."""
+        for marker, script in self.scripts.items():
+            if marker in article_text:
+                return script
+        if self.rate > 0:
+            draw = _unit(f"{self.seed}:rate:{article_key}")
+            if draw < self.rate:
+                pick = int(_unit(f"{self.seed}:pick:{article_key}") * len(self.random_scripts))
+                return self.random_scripts[min(pick, len(self.random_scripts) - 1)]
+        return []
+
+    def to_json(self) -> str:
+        """The plan as JSON (to hand to a server subprocess)."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> FaultPlan:
+        """Inverse of to_json."""
+        return cls(**json.loads(text))
+
+
+def _unit(text: str) -> float:
+    """A deterministic number in [0, 1) from a string."""
+    digest = hashlib.sha256(text.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def outcome_at(script: list[str], n: int) -> str:
+    """The outcome of the n-th (0-based) request of an article under its script."""
+    if n < len(script):
+        return script[n].rstrip("!")
+    if script and script[-1].endswith("!"):
+        return script[-1].rstrip("!")
+    return "ok"

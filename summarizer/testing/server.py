@@ -1,0 +1,372 @@
+"""A real OpenAI-compatible HTTP server on 127.0.0.1 for tests and benchmarks, with fault injection.
+
+It serves POST /v1/chat/completions and GET /v1/models over aiohttp, in a background thread
+(`FakeOpenAIServer(plan)`) or in a child process (`FakeOpenAIServer(plan, subprocess=True)`,
+which keeps the server off the client's GIL for benchmarks). Answers come from `answers`,
+faults from the plan's scripts (`faults`).
+
+Run it by hand: `python -m summarizer.testing.server --latency 0.2 --port 8000`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import random
+import subprocess as sp
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .answers import ParsedRequest, build_answer, parse_request, schema_invalid_answer
+from .faults import FaultPlan, outcome_at
+
+_STATUS = {"server_error": 500, "bad_gateway": 502, "unavailable": 503}
+
+
+# ----------------------------------------------------------------------------------- server
+
+
+@dataclass
+class ServerStats:
+    """Counters kept by a running server (also served at GET /_stats)."""
+
+    requests: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    articles: int = 0
+    max_in_flight: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe copy."""
+        return {
+            "requests": self.requests,
+            "outcomes": dict(self.outcomes),
+            "articles": self.articles,
+            "max_in_flight": self.max_in_flight,
+        }
+
+
+class _App:
+    """The request handlers and their state; lives on the server's event loop only."""
+
+    def __init__(self, plan: FaultPlan, *, keep_requests: bool = False) -> None:
+        self.plan = plan
+        self.keep_requests = keep_requests
+        self.requests: list[dict[str, Any]] = []
+        self.stats = ServerStats()
+        self.seen: dict[str, int] = {}
+        self.in_flight = 0
+        self.counter = 0
+        self.rng = random.Random(plan.seed)
+
+    def build(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v1/chat/completions", self.chat)
+        app.router.add_get("/v1/models", self.models)
+        app.router.add_get("/_stats", self.stats_handler)
+        return app
+
+    async def models(self, _request: web.Request) -> web.Response:
+        model = {"id": self.plan.model, "object": "model", "created": 0, "owned_by": "fake"}
+        return web.json_response({"object": "list", "data": [model]})
+
+    async def stats_handler(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.stats.to_dict())
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        self.in_flight += 1
+        self.stats.max_in_flight = max(self.stats.max_in_flight, self.in_flight)
+        try:
+            return await self._chat(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        self.stats.requests += 1
+        self.counter += 1
+        number = self.counter
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("body is not an object")
+        except ValueError as exc:
+            return _error(400, f"invalid JSON body: {exc}", "invalid_request_error")
+        if self.keep_requests:
+            self.requests.append(body)
+        parsed = parse_request(body)
+        key = hashlib.sha256(parsed.article_text.encode()).hexdigest()
+        attempt = self.seen.get(key, 0)
+        if attempt == 0:
+            self.stats.articles += 1
+        self.seen[key] = attempt + 1
+        outcome = outcome_at(self.plan.script_for(parsed.article_text, key), attempt)
+        self.stats.outcomes[outcome] += 1
+        delay = self.plan.latency
+        if self.plan.jitter:
+            delay += self.rng.uniform(-self.plan.jitter, self.plan.jitter)
+        if outcome == "slow":
+            delay += self.plan.slow
+        elif outcome == "timeout":
+            delay += self.plan.hang
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if outcome == "rate_limit":
+            response = _error(429, "Rate limit reached; slow down.", "rate_limit_exceeded")
+            response.headers["Retry-After"] = f"{self.plan.retry_after:g}"
+            response.headers["retry-after-ms"] = str(int(self.plan.retry_after * 1000))
+            return response
+        if outcome in _STATUS:
+            return _error(_STATUS[outcome], f"injected {outcome}", "server_error")
+        if outcome == "malformed_body":
+            return web.Response(
+                status=200,
+                text='{"id": "chatcmpl-broken", "choices": [{"mess',
+                content_type="application/json",
+            )
+        if outcome == "malformed_json":
+            answer_text = '{"headline": "An answer that stops in the mid'
+        elif outcome == "schema_invalid":
+            answer_text = json.dumps(schema_invalid_answer(parsed))
+        else:
+            answer = build_answer(parsed, grounded=outcome != "ungrounded")
+            answer_text = json.dumps(answer, ensure_ascii=False)
+        return web.json_response(_completion(parsed, answer_text, number))
+
+
+def _error(status: int, message: str, code: str) -> web.Response:
+    kind = (
+        "rate_limit_error"
+        if status == 429
+        else ("invalid_request_error" if status < 500 else "server_error")
+    )
+    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return web.json_response(body, status=status)
+
+
+def _completion(parsed: ParsedRequest, answer_text: str, number: int) -> dict[str, Any]:
+    """A chat.completion carrying the answer the way the request asked for it."""
+    message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
+    if parsed.style == "tools":
+        message["tool_calls"] = [
+            {
+                "id": f"call_{number}",
+                "type": "function",
+                "function": {"name": parsed.tool_name or "answer", "arguments": answer_text},
+            }
+        ]
+    else:
+        message["content"] = answer_text
+    prompt_tokens = max(1, parsed.prompt_chars // 4)
+    completion_tokens = max(1, len(answer_text) // 4)
+    return {
+        "id": f"chatcmpl-{number}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": parsed.model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+_CHILD = "import sys; from summarizer.testing.server import main; main(sys.argv[1:])"
+
+
+class FakeOpenAIServer:
+    """The fake server as a context manager: `with FakeOpenAIServer(plan) as server: server.url`.
+
+    `url` is the root (http://127.0.0.1:PORT); point an OpenAI client at `url + "/v1"`.
+    """
+
+    def __init__(
+        self,
+        plan: FaultPlan | None = None,
+        *,
+        subprocess: bool = False,
+        keep_requests: bool = False,
+    ) -> None:
+        self.plan = plan or FaultPlan()
+        self.in_subprocess = subprocess
+        self.keep_requests = keep_requests
+        self.url = ""
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._app: _App | None = None
+        self._process: sp.Popen[str] | None = None
+
+    # -- lifecycle
+
+    def start(self) -> FakeOpenAIServer:
+        """Start serving; returns self once the port is bound."""
+        if self.in_subprocess:
+            self._start_process()
+        else:
+            self._start_thread()
+        return self
+
+    def _start_thread(self) -> None:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            try:
+                self.url = loop.run_until_complete(self._serve())
+            except BaseException as exc:  # reported to start() below
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.close()
+
+        self._thread = threading.Thread(target=serve, name="fake-openai", daemon=True)
+        self._thread.start()
+        ready.wait(30)
+        if failure:
+            raise failure[0]
+        if not self.url:
+            raise RuntimeError("fake OpenAI server did not start within 30 s")
+
+    async def _serve(self, port: int = 0) -> str:
+        self._app = _App(self.plan, keep_requests=self.keep_requests)
+        # Hanging "timeout" handlers must not hold up shutdown for long.
+        self._runner = web.AppRunner(self._app.build(), access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port, backlog=1024)
+        await site.start()
+        host, bound = self._runner.addresses[0][:2]
+        return f"http://{host}:{bound}"
+
+    def _start_process(self) -> None:
+        # The child must import this very package, installed or not.
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        self._process = sp.Popen(  # noqa: S603 - our own module, fixed arguments
+            # -c rather than -m: the package __init__ already imports this module.
+            [sys.executable, "-c", _CHILD, "--plan", self.plan.to_json()],
+            stdin=sp.PIPE,
+            stdout=sp.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().strip()
+        if not line.startswith("http://"):
+            self._process.kill()
+            raise RuntimeError(f"fake OpenAI server failed to start: {line!r}")
+        self.url = line
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        if self._process is not None:
+            process, self._process = self._process, None
+            with contextlib.suppress(OSError):
+                if process.stdin:
+                    process.stdin.close()  # the child exits when its stdin closes
+            try:
+                process.wait(5)
+            except sp.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._loop is not None and self._thread is not None:
+            loop = self._loop
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(10)
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread.join(10)
+            self._loop = self._thread = None
+
+    async def _shutdown(self) -> None:
+        """Close the listener, then end handlers still stalling (injected hangs)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    def __enter__(self) -> FakeOpenAIServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- inspection
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """Request bodies received so far (thread mode with keep_requests=True only)."""
+        return list(self._app.requests) if self._app is not None else []
+
+    def stats(self) -> dict[str, Any]:
+        """The server's counters: requests, outcomes by kind, distinct articles, peak in flight."""
+        if self._app is not None and not self.in_subprocess:
+            loop = self._loop
+            assert loop is not None
+
+            async def snapshot() -> dict[str, Any]:
+                assert self._app is not None
+                return self._app.stats.to_dict()
+
+            return asyncio.run_coroutine_threadsafe(snapshot(), loop).result(10)
+        with urllib.request.urlopen(f"{self.url}/_stats", timeout=10) as response:  # noqa: S310
+            data: dict[str, Any] = json.load(response)
+            return data
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+async def _main_async(plan: FaultPlan, port: int) -> None:
+    server = FakeOpenAIServer(plan)
+    url = await server._serve(port)
+    print(url, flush=True)
+    loop = asyncio.get_running_loop()
+    # Serve until stdin closes: the parent closing it, or dying, ends this process too.
+    await loop.run_in_executor(None, sys.stdin.read)
+    await server._shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: serve until stdin closes (or Ctrl-C)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--plan", help="FaultPlan as JSON")
+    parser.add_argument("--latency", type=float, help="seconds before every answer")
+    parser.add_argument("--rate", type=float, help="share of articles given a random fault script")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    plan = FaultPlan.from_json(args.plan) if args.plan else FaultPlan()
+    for name in ("latency", "rate", "seed"):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(plan, name, value)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_main_async(plan, args.port))
+
+
+if __name__ == "__main__":
+    main()
