@@ -10,6 +10,8 @@ Surface forms of a name:
 - for a person-like name ("Bashar al-Assad", "Vladimir Putin", "Recep Tayyip Erdogan"): the
   last word ("al-Assad", "Putin", "Erdogan"), that word without an Arabic article prefix
   ("Assad"), and first + last ("Bashar Assad");
+- for a lower-case description of three or more words ("ring road widening"): the words
+  before the last ("ring road");
 - for an organisation-like name whose last word is a generic head ("Brookmere Water",
   "Chinese Communist Party", "United States"): its initials when there are two or more
   capitalised words ("CCP", "US") and its first word when that word is distinctive
@@ -112,6 +114,12 @@ def name_forms(name: str, aliases: Iterable[str] = ()) -> list[str]:
         forms.add(" ".join(tokens))
         if len(tokens) < 2:
             continue
+        if all(t.islower() for t in tokens):
+            # A lower-case description: its first words name the thing ("ring road" of
+            # "ring road widening"); two-word descriptions keep both words.
+            if len(tokens) >= 3:
+                forms.add(" ".join(tokens[:-1]))
+            continue
         capitals = [t for t in tokens if _is_capitalised(t)]
         last = tokens[-1]
         if not _is_capitalised(last):
@@ -151,8 +159,12 @@ class _Matcher:
         return sorted(kept)
 
 
+_GAP = r"[\s\"'“”«»]+"
+
+
 def _alternation(forms: Sequence[str]) -> str:
-    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    # Words of a form may be separated by quote marks too: '“interim” government'.
+    body = "|".join(re.escape(f).replace(r"\ ", _GAP) for f in forms)
     return rf"(?<!\w)(?:{body})(?!\w)"
 
 

@@ -176,7 +176,7 @@ def test_article_stances_keep_order_and_mark_unmentioned_targets() -> None:
     out = article_stances(s, ["Hezbollah", "Vladimir Putin"])
     assert [j.target for j in out] == ["Hezbollah", "Vladimir Putin"]
     assert out[0].label == "not_mentioned" and out[0].sentence_id is None
-    assert out[0].method == "rules" and out[0].confidence == 1.0
+    assert out[0].method == "rules" and out[0].confidence == 0.9
     assert out[1].holder == "article" and out[1].sentence_id == 0
     assert DEFAULT_MIN_CONFIDENCE == 0.6
 
