@@ -109,6 +109,17 @@ _COMMON_OPENERS = frozenset(
     supporters analysts experts data researchers people police troops forces""".split()
 )
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash)-(?=[A-Z])")
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december today yesterday tonight""".split()
+)
+# Words after which "back" is a particle ("take back the house"), not the verb "to back".
+_BACK_PARTICLE_AFTER = frozenset(
+    """take took taken taking takes come came coming comes go went going goes bring brought
+    fight fought hold held give gave pay paid get got look looked turn turned step stepped
+    roll rolled cut set scale scaled call called write wrote push pushed pull pulled hit
+    struck sit sat stand stood fall fell move moved send sent win won way""".split()
+)
 _QUANTIFIERS = frozenset("some many most all several one parts part much each both".split())
 # Abstract objects of "support": data that "supported the existence of" plumes is no stance.
 _ABSTRACT_HEADS = frozenset(
@@ -208,6 +219,8 @@ def _context(sentences: Sequence[Sentence]) -> _Context:
 
 
 def _is_nominal(tok: _Tok) -> bool:
+    if tok.low in _TIME_WORDS:
+        return False  # "Trump's campaign Friday slammed": Friday is no part of the subject
     if tok.cap:
         return True
     if tok.low in _STOP or tok.low in _DETERMINERS or tok.low in verb_forms():
@@ -227,7 +240,10 @@ def _participle(tok: _Tok) -> bool:
 _NOUNS_AFTER_NAME = frozenset(
     """regime government administration forces army troops militias militia rebels fighters
     officials ministry party campaign line plan council authority agency opposition
-    leadership groups group team company""".split()
+    leadership groups group team company bill law act proposal deal agreement nomination
+    appointment policy policies budget program programme scheme project reform reforms tax
+    tariffs ban order decision strategy presidency doctrine initiative amendment resolution
+    treaty pipeline wall""".split()
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i)$")
 
@@ -301,7 +317,8 @@ def _np_right(
             break
         # After a name only a noun of a known kind continues the phrase.
         after_name = not t.cap and end >= 0 and toks[end].cap
-        if after_name and not (_DEMONYM.match(toks[end].text) or t.low in _NOUNS_AFTER_NAME):
+        demonym = _DEMONYM.match(toks[end].text) or toks[end].low in country_of_word()
+        if after_name and not (demonym or t.low in _NOUNS_AFTER_NAME):
             break
         end = j
         j += 1
@@ -474,6 +491,9 @@ def _find_in_sentence(sentence: Sentence, ctx: _Context) -> list[_Found]:
                 found.append(_Found(h, target, pol, how, sentence.id))
 
     verbs = verb_forms()
+    # A title-case headline ("Gary Cohn Criticizes Trump's Response") capitalises its verbs.
+    words = [t for t in toks if t.text[:1].isalpha() and len(t.text) > 3]
+    headline = len(words) >= 3 and all(t.text[:1].isupper() for t in words)
     for i, t in enumerate(toks):
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         # Stance noun: "X's (adj) support for T", "<light verb> (det) offensive against T".
@@ -498,7 +518,11 @@ def _find_in_sentence(sentence: Sentence, ctx: _Context) -> list[_Found]:
             continue
         if t.low not in verbs:
             continue
-        _lemma, pol, particle = verbs[t.low]
+        if i > 0 and t.text[:1].isupper() and not headline:
+            continue  # "Best Supporting Actor": part of a name, not a predicate
+        lemma, pol, particle = verbs[t.low]
+        if t.low == "back" and (i == 0 or not _can_precede_back(toks[i - 1])):
+            continue
         # Passive: "T (was) backed by H".
         if t.low.endswith("ed") and nxt == "by":
             k = i - 1
@@ -531,8 +555,37 @@ def _find_in_sentence(sentence: Sentence, ctx: _Context) -> list[_Found]:
             if _end != i - 1:
                 continue
             holders = holders[-1:]
-        emit(holders, _appositive_name(toks, text, _np_right(toks, text, obj)), pol, "verb")
+        target = _np_right(toks, text, obj)
+        if lemma == "blame" and target is not None:
+            # "blamed the violence (plaguing Kabul) on X": the blame falls on X.
+            ahead = list(range(target.end + 1, min(target.end + 5, len(toks))))
+            on = next((k for k in ahead if toks[k].low == "on"), None)
+            if on is not None and all(toks[k].low not in {",", ";", "."} for k in ahead if k < on):
+                target = _np_right(toks, text, on + 1)
+        emit(holders, _appositive_name(toks, text, target), pol, "verb")
     return found
+
+
+def _can_precede_back(tok: _Tok) -> bool:
+    """The verb "back" follows a name, an auxiliary or "to"; not "take" ("take back")."""
+    if tok.low in _BACK_PARTICLE_AFTER:
+        return False
+    return tok.cap or tok.low in _SKIPPABLE or tok.low in MODALS or tok.low in {"to", "and"}
+
+
+def _possessor(toks: Sequence[_Tok], text: str, end: int) -> _Phrase | None:
+    """The owner before "'s" at end+1: a run of capitalised words ("Iran's", "DE LEON's"), or
+    a short common-noun phrase ("the Syrian government's")."""
+    if end < 0:
+        return None
+    if toks[end].cap:
+        k = end
+        while k - 1 >= 0 and toks[k - 1].cap and toks[k - 1].low not in _TIME_WORDS:
+            k -= 1
+        if k - 1 >= 0 and toks[k - 1].low in _DETERMINERS:
+            k -= 1
+        return _phrase(toks, text, k, end)
+    return _np_left(toks, text, end, max_len=4)
 
 
 def _noun_holders(toks: Sequence[_Tok], text: str, i: int) -> list[_Phrase]:
@@ -549,7 +602,7 @@ def _noun_holders(toks: Sequence[_Tok], text: str, i: int) -> list[_Phrase]:
     holders: list[_Phrase] = []
     pronoun_owner = False
     if k >= 0 and toks[k].low == "'s":
-        owner = _np_left(toks, text, k - 1)
+        owner = _possessor(toks, text, k - 1)
         if owner is None:
             return []
         holders.append(owner)
@@ -601,10 +654,11 @@ def _relations(toks: Sequence[_Tok], text: str, i: int, pol: str, sentence_id: i
         target = _np_right(toks, text, i + 2)
         if target is None or not _valid_target(target):
             return out
-        if k >= 0 and toks[k].low in _DETERMINERS:
+        determiner = k >= 0 and toks[k].low in _DETERMINERS
+        if determiner:
             k -= 1
         holders: list[_Phrase] = []
-        if k >= 0 and toks[k].low == ",":  # "Russia, a key ally of Assad,"
+        if determiner and k >= 0 and toks[k].low == ",":  # "Russia, a key ally of Assad,"
             np = _np_left(toks, text, k - 1)
             holders = [np] if np is not None else []
         else:
@@ -659,6 +713,12 @@ def actor_name(phrase: str) -> str:
     rest = words[k:]
     if k and rest and all(w[:1].isupper() for w in rest):
         words = rest
+    # "international group Human Rights Watch" -> "Human Rights Watch"
+    tail = len(words)
+    while tail > 0 and words[tail - 1][:1].isupper():
+        tail -= 1
+    if 0 < tail < len(words) and all(w[:1].islower() for w in words[:tail]):
+        words = words[tail:]
     return " ".join(words).strip(" ,\"'")
 
 

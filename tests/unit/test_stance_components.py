@@ -295,3 +295,25 @@ def test_evidence_problem_reasons() -> None:
     assert negated is not None and "negated" in negated
     own = evidence_problem("Iran", "Iran Foreign Ministry", "Iran thanked its Foreign Ministry.")
     assert own is not None and "itself" in own
+
+
+def test_title_case_names_and_phrasal_back_are_not_predicates() -> None:
+    s = sents(
+        "He won the Academy Award for Best Supporting Actor for his portrayal of a doctor.",
+        "If Democrats take back the house, the party will gain.",
+    )
+    assert actor_stances(s) == []
+    headline = sents("Gary Cohn Criticizes Donald Trump's Response to Charlottesville Protests")
+    assert ("Gary Cohn", "Donald Trump's Response", "opposed") in pairs(actor_stances(headline))
+
+
+def test_blame_on_targets_who_is_blamed_and_descriptors_are_dropped() -> None:
+    s = sents(
+        "Hekmatyar reportedly blamed the ongoing violence plaguing Afghanistan on the Ghani "
+        "administration.",
+        "On Friday the international group Human Rights Watch accused the Syrian government of "
+        "executions.",
+    )
+    found = pairs(actor_stances(s))
+    assert ("Hekmatyar", "Ghani administration", "opposed") in found
+    assert ("Human Rights Watch", "Syrian government", "opposed") in found
