@@ -282,6 +282,24 @@ def seeds_check(items: list[tuple[LoadedFixture, list[Sentence]]]) -> None:
     print()
 
 
+def newsmtsc_actor_listing(folder: Path) -> None:
+    """Actor stances the rules find in NewsMTSC sentences (no actor-pair labels exist there):
+    printed for reading, as an out-of-fixture check of precision."""
+    found = []
+    for split in ("devtest_rw", "devtest_mt"):
+        texts = [
+            json.loads(line)["sentence_normalized"]
+            for line in (folder / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        for k in range(0, len(texts), 20):  # 20 sentences at a time, like a short article
+            chunk = [Sentence(id=i, line=i + 1, text=t) for i, t in enumerate(texts[k : k + 20])]
+            found += [(j, chunk[j.sentence_id or 0].text) for j in actor_stances(chunk, limit=50)]
+    print(f"(d) actor stances in NewsMTSC devtest_rw + devtest_mt sentences: {len(found)}\n")
+    for j, text in found:
+        print(f"  {j.holder} -> {j.target}: {j.label} {j.confidence} || {text[:140]}")
+    print()
+
+
 # ----------------------------------------------------------------------------- (c) speed
 
 
@@ -327,6 +345,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--size", type=int, default=5000)
     parser.add_argument("--skip-newsmtsc", action="store_true")
+    parser.add_argument(
+        "--list-newsmtsc-actors",
+        action="store_true",
+        help="print (d): actor stances found in NewsMTSC sentences",
+    )
     args = parser.parse_args(argv)
     if not args.skip_newsmtsc:
         newsmtsc_table(args.newsmtsc)
@@ -334,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     fixture_table(items)
     seeds_check(items)
     speed(items, args.rounds, args.size)
+    if args.list_newsmtsc_actors:
+        newsmtsc_actor_listing(args.newsmtsc)
     return 0
 
 

@@ -245,7 +245,7 @@ _NOUNS_AFTER_NAME = frozenset(
     tariffs ban order decision strategy presidency doctrine initiative amendment resolution
     treaty pipeline wall""".split()
 )
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i)$")
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i|ic)$")
 
 
 def _phrase(toks: Sequence[_Tok], text: str, start: int, end: int) -> _Phrase | None:
