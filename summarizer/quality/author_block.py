@@ -35,10 +35,11 @@ does not carry, and flagged at 3 points with at least one strong sign:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, words_of, wordset
+from .base import Finding, Page, ends_sentence, strip_marker, words_of, wordset
 from .names import PARTICLES, fold, is_initial, leading_name, name_tokens
 from .placeholder import latin_share
 
@@ -101,6 +102,23 @@ def detect(page: Page) -> list[Finding]:
         covered.update(range(f.start - 1, f.end))
     out.extend(_prose_blocks(page, covered))
     return out
+
+
+def block_name(lines: Sequence[str]) -> tuple[int, str] | None:
+    """(index, name) of the person a generated profile block introduces, if it names one.
+
+    Looks for a "Name : ..." field, then for a prose opening ("<Name> is a <job> at ...").
+    The metadata extractor reports this name as a fake author, never as an author.
+    """
+    for k, line in enumerate(lines):
+        m = _LABEL.match(line.strip())
+        if m and " ".join(m.group(1).lower().split()) in ("name", "full name"):
+            return k, m.group(2).strip()
+    for k, line in enumerate(lines):
+        opening = profile_opening(strip_marker(line.strip()))
+        if opening is not None:
+            return k, opening.name
+    return None
 
 
 def _label_blocks(page: Page) -> list[Finding]:

@@ -1,0 +1,193 @@
+"""Bylines: "By Jane Doe and John Roe", "Jane Doe | Reuters", "Tom Davies Associated Press",
+"VICTOR TANGERMANN, FUTURISM", "By HNN Staff | November 18, 2019".
+
+A byline is split at its separators (comma, pipe, bullet, dash, slash, semicolon) and
+conjunctions (and, und, et, y, e, en, i, &); each part is a person's name (by shape, see
+quality.names), a news agency, a staff credit ("HNN Staff", "Redaktion") or, after the first
+name, an affiliation ("Cleveland.com", "Sioux Falls Argus Leader", "transport columnist").
+A line with a "By"-style marker needs only that; a line without one must open with a name
+and carry a second sign that it is a byline (an agency, a date, a handle, an affiliation
+after a separator, a second name), or stand next to a date line, so that a title-case
+headline is not read as a name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..quality.names import SENTENCE_STARTERS, is_initial, person_name
+from .agencies import agency_name, find_agencies
+from .dates import DATE_LABEL_WORDS
+
+# "By", "Von", "Par", "Por", "Di", "Door", "Autor:", "Text:", "Written by", "Reporting by".
+_MARKER = re.compile(
+    r"^(?:(?:written|reported|words|text|story|reporting)\s+by|by|von|par|por|di|door|"
+    r"autor(?:in|ka|a)?|author|auteur|autore|text|texto|testo|tekst)\b\s*:?\s*",
+    re.IGNORECASE,
+)
+_BARE_MARKER = re.compile(r"^(?:by|von|par|por|di|door)\s*:?$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:[|•·;/,]|\s[-–—]\s|\s[-–—]$|^[-–—]\s)\s*")
+_CONJUNCTIONS = re.compile(r"\s+(?:and|und|et|y|e|en|i|&)\s+")
+_HANDLE = re.compile(r"@\w{2,30}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_STAFF = re.compile(
+    r"^(?:[\w.&'-]+\s+){0,3}(?:staff|staff reports?|staff writers?|redaktion|rédaction|"
+    r"redacción|redazione|redactie|redakcja|redação|newsroom|news desk|desk)$",
+    re.IGNORECASE,
+)
+# A run of this many capitalised words is a name followed by an affiliation: four-word
+# names exist ("María José García López"), five-word ones hardly in a byline.
+_LONG_RUN = 5
+_PARENS = re.compile(r"\(([^()]{1,60})\)")
+_MAX_MARKED_WORDS = 20
+_MAX_UNMARKED_WORDS = 12
+
+
+@dataclass
+class Byline:
+    """What one byline line credits."""
+
+    names: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    staff: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    marked: bool = False
+    signs: int = 0  # confirmers for an unmarked byline
+
+    @property
+    def authors(self) -> list[str]:
+        """Person names and staff credits, in order of appearance."""
+        return [*self.names, *self.staff]
+
+
+def is_bare_marker(line: str) -> bool:
+    """A line that is only "By" (the name follows on the next line of the page)."""
+    return bool(_BARE_MARKER.match(line.strip()))
+
+
+def _display(name: str) -> str:
+    """A shouted name in title case ("VICTOR TANGERMANN" -> "Victor Tangermann")."""
+    if name.isupper():
+        return " ".join(w.capitalize() if len(w) > 1 else w for w in name.split())
+    return name
+
+
+def _split_name_and_rest(part: str) -> tuple[str, str] | None:
+    """(name, rest) when part opens with a person's name; rest may be an affiliation."""
+    tokens = part.split()
+    found = person_name(tokens)
+    if found is None:
+        return None
+    name, end = found
+    words = name.split()
+    name_words = [w for w in words if not is_initial(w)]
+    if len(name_words) >= _LONG_RUN:
+        # "Trevor J. Mitchell Sioux Falls Argus Leader": a long run of capitals is a name
+        # and an affiliation; keep the first two name words (and initials between them).
+        keep: list[str] = []
+        seen = 0
+        for w in words:
+            if seen == 2:
+                break
+            keep.append(w)
+            if not is_initial(w):
+                seen += 1
+        return " ".join(keep), " ".join(tokens[len(keep) :])
+    return name, " ".join(tokens[end:])
+
+
+def _classify(part: str, out: Byline, *, first: bool) -> bool:
+    """Add one part to out; False when the part cannot be in a byline at this place."""
+    part = part.strip(" .:-–—()[]")
+    if not part:
+        return True
+    agency = agency_name(part)
+    if agency:
+        out.agencies.append(agency)
+        return True
+    if _STAFF.match(part):
+        out.staff.append(part)
+        return True
+    # "Tom Davies Associated Press": a name with an agency run on.
+    hits = find_agencies(part)
+    if hits and hits[-1][2] == len(part) and hits[-1][1] > 0:
+        name_part = part[: hits[-1][1]].strip(" ,")
+        split = _split_name_and_rest(name_part)
+        if split and not split[1]:
+            out.names.append(_display(split[0]))
+            out.agencies.append(hits[-1][0])
+            return True
+    split = _split_name_and_rest(part)
+    if split:
+        name, rest = split
+        words = [w.strip(".,").lower() for w in name.split()]
+        if words[0] in SENTENCE_STARTERS or any(w in DATE_LABEL_WORDS for w in words):
+            return False
+        if rest and not out.marked and not _affiliation(rest):
+            return False
+        out.names.append(_display(name))
+        if rest:
+            out.affiliations.append(rest)
+        return True
+    if first:
+        return False
+    if out.marked or _affiliation(part):
+        out.affiliations.append(part)
+        return True
+    return False
+
+
+def _affiliation(text: str) -> bool:
+    """Capitalised words or a domain ("Cleveland.com", "Sioux Falls Argus Leader")."""
+    words = text.split()
+    if not words or len(words) > 6:
+        return False
+    if len(words) == 1 and "." in words[0]:
+        return True
+    return all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "de", "the") for w in words)
+
+
+def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
+    """The credits of a byline line, or None when the line is not a byline.
+
+    date_at is where a date starts in the line (the byline is what comes before it; the
+    date itself counts as a sign that the line is a byline).
+    """
+    signs = 0
+    if date_at is not None:
+        signs += 1
+        if date_at > 0:
+            text = text[:date_at]
+    if _HANDLE.search(text) or _EMAIL.search(text):
+        signs += 1
+        text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))
+    text = _PARENS.sub(r", \1", _URL.sub(" ", text)).strip(" |•·-–—,")
+    marker = _MARKER.match(text)
+    out = Byline(marked=marker is not None)
+    if marker:
+        text = text[marker.end() :]
+    n_words = len(text.split())
+    if n_words == 0 or n_words > (_MAX_MARKED_WORDS if out.marked else _MAX_UNMARKED_WORDS):
+        return None
+    if not out.marked and text.rstrip().endswith(("!", "?")):
+        return None
+    segments = [s for s in _SEPARATORS.split(text) if s.strip()]
+    if len(segments) > 1:
+        signs += 1
+    first = True
+    for segment in segments:
+        parts = [p for p in _CONJUNCTIONS.split(segment) if p.strip()]
+        if len(parts) > 1:
+            signs += 1
+        for part in parts:
+            if not _classify(part, out, first=first) and (first or not out.marked):
+                return None
+            first = False
+    if not (out.names or out.agencies or out.staff):
+        return None
+    if out.agencies:
+        signs += 1
+    out.signs = signs
+    return out
