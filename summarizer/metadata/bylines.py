@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..quality.names import SENTENCE_STARTERS, is_initial, person_name
+from ..quality.names import SENTENCE_STARTERS, is_initial, is_name_word, person_name
 from .agencies import agency_name, find_agencies
 from .dates import DATE_LABEL_WORDS
 
@@ -37,9 +37,20 @@ _STAFF = re.compile(
     r"redacción|redazione|redactie|redakcja|redação|newsroom|news desk|desk)$",
     re.IGNORECASE,
 )
+# Job titles after a name, glued or not ("By Meg JamesStaff Writer", "Jane Doe, Senior
+# Correspondent"): cut from the name.
+_ROLE = (
+    r"(?:(?:Senior|Staff|Contributing|Chief|Political|Foreign|Special|Deputy|Managing|"
+    r"Associate|Digital|Investigative|Science|Business|Sports|Health|Tech|White House|"
+    r"Washington)\s+)*(?:Writer|Reporter|Correspondent|Editor|Columnist|Contributor|"
+    r"Producer|Analyst|Journalist|Photographer|Intern)s?"
+)
+_GLUED_ROLE = re.compile(rf"(?<=[a-z])(?={_ROLE}\b)")
+_TRAILING_ROLE = re.compile(rf"\s+{_ROLE}$")
 # A run of this many capitalised words is a name followed by an affiliation: four-word
 # names exist ("María José García López"), five-word ones hardly in a byline.
 _LONG_RUN = 5
+_PHOTO_CREDIT = re.compile(r"^\(.*\)$|\S\s*/\s*\S|^(?:photo|image|foto|bild)\b", re.IGNORECASE)
 _PARENS = re.compile(r"\(([^()]{1,60})\)")
 _MAX_MARKED_WORDS = 20
 _MAX_UNMARKED_WORDS = 12
@@ -60,6 +71,11 @@ class Byline:
     def authors(self) -> list[str]:
         """Person names and staff credits, in order of appearance."""
         return [*self.names, *self.staff]
+
+
+def is_marked(line: str) -> bool:
+    """Does the line open with a byline marker ("By", "Von", "Par", ...)?"""
+    return bool(_MARKER.match(line.strip()))
 
 
 def is_bare_marker(line: str) -> bool:
@@ -103,6 +119,10 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
     part = part.strip(" .:-–—()[]")
     if not part:
         return True
+    role = _TRAILING_ROLE.search(part)
+    if role and role.start() > 0:
+        out.affiliations.append(part[role.start() :].strip())
+        part = part[: role.start()]
     agency = agency_name(part)
     if agency:
         out.agencies.append(agency)
@@ -120,6 +140,10 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
             out.agencies.append(hits[-1][0])
             return True
     split = _split_name_and_rest(part)
+    if split is None and out.marked and first and _single_name(part):
+        # "by Regan September 15, 2014": blogs sign with one name; only after a marker.
+        out.names.append(part)
+        return True
     if split:
         name, rest = split
         words = [w.strip(".,").lower() for w in name.split()]
@@ -137,6 +161,17 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
         out.affiliations.append(part)
         return True
     return False
+
+
+def _single_name(part: str) -> bool:
+    """One capitalised name word ("Regan"), not a label or a date word."""
+    words = part.split()
+    return (
+        len(words) == 1
+        and is_name_word(words[0])
+        and words[0].lower() not in SENTENCE_STARTERS
+        and words[0].lower() not in DATE_LABEL_WORDS
+    )
 
 
 def _affiliation(text: str) -> bool:
@@ -164,7 +199,11 @@ def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
         signs += 1
         text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))
     text = _PARENS.sub(r", \1", _URL.sub(" ", text)).strip(" |•·-–—,")
+    text = _GLUED_ROLE.sub(" ", text)
     marker = _MARKER.match(text)
+    if marker is None and _PHOTO_CREDIT.search(text):
+        # "(Reed Saxon / Associated Press)", "Leonhard Foeger / Reuters file": photo credits.
+        return None
     out = Byline(marked=marker is not None)
     if marker:
         text = text[marker.end() :]
@@ -179,8 +218,6 @@ def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
     first = True
     for segment in segments:
         parts = [p for p in _CONJUNCTIONS.split(segment) if p.strip()]
-        if len(parts) > 1:
-            signs += 1
         for part in parts:
             if not _classify(part, out, first=first) and (first or not out.marked):
                 return None
@@ -189,5 +226,7 @@ def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
         return None
     if out.agencies:
         signs += 1
+    if len(out.names) > 1:
+        signs += 1  # "Lisa Kaczke and Trevor J. Mitchell"
     out.signs = signs
     return out

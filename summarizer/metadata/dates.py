@@ -61,12 +61,16 @@ _MDY = rf"(?P<month>{_MONTH})\.?\s+{_DAY}(?:st|nd|rd|th)?\.?,?\s+{_YEAR}"
 _DMY = rf"{_DAY}(?:\.|º|er|st|nd|rd|th)?\s+(?:de\s+)?(?P<month>{_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}"
 # "24.07.2024", "27/09/2018", "07/24/2024" (month first only when the day would be > 12).
 _NUMERIC = r"(?P<n1>[0-3]?\d)[./](?P<n2>[01]?\d)[./]" + _YEAR
+# "11/18/19" (US bylines: month first, two-digit year); only with slashes.
+_US_SHORT = r"(?P<um>[01]?\d)/(?P<ud>[0-3]?\d)/(?P<uy>\d\d)(?![\d/])"
 _ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
 # Without a year ("Updated Nov 19, 6:55 AM", "November 18 at 4:46 PM"): only ever completed
 # with the year of another date on the same page.
 _MD_NO_YEAR = rf"(?P<month>{_MONTH})\.?\s+{_DAY}(?!\d)(?:st|nd|rd|th)?\b"
 
-_DATE_RES = [re.compile(rf"(?<!\w){p}", re.IGNORECASE) for p in (_ISO, _MDY, _DMY, _NUMERIC)]
+_DATE_RES = [
+    re.compile(rf"(?<!\w){p}", re.IGNORECASE) for p in (_ISO, _MDY, _DMY, _NUMERIC, _US_SHORT)
+]
 _NO_YEAR_RE = re.compile(rf"(?<!\w){_MD_NO_YEAR}", re.IGNORECASE)
 _TIME_BODY = (
     r"(?P<h>[0-2]?\d)[:.h](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?:\.\d+)?\s*"
@@ -202,6 +206,8 @@ def _date_of(m: re.Match[str]) -> date | None:
     try:
         if groups.get("iy"):
             d = date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        elif groups.get("uy"):
+            d = date(2000 + int(m.group("uy")), int(m.group("um")), int(m.group("ud")))
         elif groups.get("n1"):
             a, b, y = int(m.group("n1")), int(m.group("n2")), int(m.group("year"))
             day, month = (b, a) if b > 12 >= a else (a, b)

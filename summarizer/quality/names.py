@@ -11,6 +11,7 @@ pt, pl) and what Faker's person providers print in them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -80,7 +81,28 @@ def is_name_word(tok: str) -> bool:
     if tok.endswith(("'s", "’s")):
         # "Syria's Assad": a possessive is no part of a name.
         return False
-    return all(ch.isalpha() or ch in _INNER for ch in tok) and any(ch.islower() for ch in tok)
+    if not (all(ch.isalpha() or ch in _INNER for ch in tok) and any(ch.islower() for ch in tok)):
+        return False
+    return _inner_capitals_ok(tok)
+
+
+# Prefixes after which a name carries a second capital: "McDonald", "MacKenzie", "DeVito",
+# "LaGuardia", "O'Brien" (apostrophes and hyphens start a new part anyway).
+_CAMEL_PREFIXES = ("mc", "mac", "de", "di", "da", "la", "le", "van", "von", "du", "fitz")
+
+
+def _inner_capitals_ok(tok: str) -> bool:
+    """At most one inner capital per part, and only after a name prefix ("McDonald").
+
+    Brand names and glued words are not names: "ConnectWiseHP", "JamesStaff", "AddThis".
+    """
+    for part in re.split(r"[-'’]", tok):
+        inner = [k for k, ch in enumerate(part) if k > 0 and ch.isupper()]
+        if not inner:
+            continue
+        if len(inner) > 1 or part[: inner[0]].lower() not in _CAMEL_PREFIXES:
+            return False
+    return True
 
 
 def is_upper_name_word(tok: str) -> bool:
