@@ -21,9 +21,16 @@ from .agencies import agency_name, find_agencies
 from .dates import DATE_LABEL_WORDS
 
 # "By", "Von", "Par", "Por", "Di", "Door", "Autor:", "Text:", "Written by", "Reporting by".
+# Label-style markers ("Text:", "Autor:") need their colon: "Text Input" is no byline.
 _MARKER = re.compile(
-    r"^(?:(?:written|reported|words|text|story|reporting)\s+by|by|von|par|por|di|door|"
-    r"autor(?:in|ka|a)?|author|auteur|autore|text|texto|testo|tekst)\b\s*:?\s*",
+    r"^(?:(?:(?:written|reported|words|text|story|reporting)\s+by|by|von|par|por|di|door)"
+    r"\b\s*:?\s*|(?:autor(?:in|ka|a)?|author|auteur|autore|text|texto|testo|tekst)\s*:\s*)",
+    re.IGNORECASE,
+)
+# Words left between a byline and its date: "By Kashmira Gander On 11/13/19", "| ", "-".
+_BEFORE_DATE = re.compile(
+    r"(?:\s+(?:on|at|am|um|le|el|il|em|op|w|the|updated|published|posted|le|du))+\s*$|"
+    r"[\s|•·,;:/\-–—]+$",
     re.IGNORECASE,
 )
 _BARE_MARKER = re.compile(r"^(?:by|von|par|por|di|door)\s*:?$", re.IGNORECASE)
@@ -42,11 +49,12 @@ _STAFF = re.compile(
 _ROLE = (
     r"(?:(?:Senior|Staff|Contributing|Chief|Political|Foreign|Special|Deputy|Managing|"
     r"Associate|Digital|Investigative|Science|Business|Sports|Health|Tech|White House|"
-    r"Washington)\s+)*(?:Writer|Reporter|Correspondent|Editor|Columnist|Contributor|"
+    r"Washington|News)\s+)*(?:Writer|Reporter|Correspondent|Editor|Columnist|Contributor|"
     r"Producer|Analyst|Journalist|Photographer|Intern)s?"
 )
+_ROLE_WORDS = _ROLE
 _GLUED_ROLE = re.compile(rf"(?<=[a-z])(?={_ROLE}\b)")
-_TRAILING_ROLE = re.compile(rf"\s+{_ROLE}$")
+_TRAILING_ROLE = re.compile(rf"\s+{_ROLE}$", re.IGNORECASE)
 # A run of this many capitalised words is a name followed by an affiliation: four-word
 # names exist ("María José García López"), five-word ones hardly in a byline.
 _LONG_RUN = 5
@@ -67,10 +75,25 @@ class Byline:
     marked: bool = False
     signs: int = 0  # confirmers for an unmarked byline
 
+    def add_sign(self) -> None:
+        """Count one more sign that the line is a byline (found by the caller)."""
+        self.signs += 1
+
     @property
     def authors(self) -> list[str]:
         """Person names and staff credits, in order of appearance."""
         return [*self.names, *self.staff]
+
+
+# Singular only: "Contributors" or "Editors" is a menu entry, "Contributing Writer" a role.
+_ROLE_LINE = re.compile(rf"^(?:{_ROLE_WORDS})?(?<!s)\s*(?:@\w{{2,30}})?$", re.IGNORECASE)
+
+
+def is_role_line(line: str) -> bool:
+    """A line that only gives a job title and/or a handle ("Contributing Writer",
+    "News reporter @TomGillespie1"): a name line above it is a byline."""
+    s = line.strip()
+    return bool(s) and bool(_ROLE_LINE.match(s))
 
 
 def is_marked(line: str) -> bool:
@@ -140,7 +163,7 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
             out.agencies.append(hits[-1][0])
             return True
     split = _split_name_and_rest(part)
-    if split is None and out.marked and first and _single_name(part):
+    if split is None and out.marked and first and out.signs and _single_name(part):
         # "by Regan September 15, 2014": blogs sign with one name; only after a marker.
         out.names.append(part)
         return True
@@ -184,17 +207,20 @@ def _affiliation(text: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "de", "the") for w in words)
 
 
-def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
+def parse_byline(text: str, *, date_at: int | None = None, trusted: bool = False) -> Byline | None:
     """The credits of a byline line, or None when the line is not a byline.
 
     date_at is where a date starts in the line (the byline is what comes before it; the
-    date itself counts as a sign that the line is a byline).
+    date itself counts as a sign that the line is a byline). trusted: the text is an
+    author field of the page's markup, where a one-word name ("Regan") is a name too.
     """
     signs = 0
     if date_at is not None:
         signs += 1
         if date_at > 0:
             text = text[:date_at]
+            for _ in range(3):
+                text = _BEFORE_DATE.sub("", text)
     if _HANDLE.search(text) or _EMAIL.search(text):
         signs += 1
         text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))
@@ -215,6 +241,8 @@ def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
     segments = [s for s in _SEPARATORS.split(text) if s.strip()]
     if len(segments) > 1:
         signs += 1
+    # So far: a one-word name needs a date or a separator beside it (or trusted markup).
+    out.signs = signs + int(trusted)
     first = True
     for segment in segments:
         parts = [p for p in _CONJUNCTIONS.split(segment) if p.strip()]
@@ -228,5 +256,5 @@ def parse_byline(text: str, *, date_at: int | None = None) -> Byline | None:
         signs += 1
     if len(out.names) > 1:
         signs += 1  # "Lisa Kaczke and Trevor J. Mitchell"
-    out.signs = signs
+    out.signs = signs + int(trusted)
     return out

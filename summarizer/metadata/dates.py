@@ -95,6 +95,8 @@ _UPDATED = re.compile(
     re.IGNORECASE,
 )
 MIN_YEAR = 1990
+# How far before a date its label may stand ("Updated 12:24 am EST, Wednesday, Nov 20").
+_LABEL_REACH = 45
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def _iso(d: date, time: re.Match[str] | None) -> str:
 
 def _label_updated(line: str, start: int, previous_end: int) -> bool:
     """Is the date at start labelled as an update ("Updated", "Aktualisiert", ...)?"""
-    return bool(_UPDATED.search(line, max(previous_end, start - 30), start))
+    return bool(_UPDATED.search(line, max(previous_end, start - _LABEL_REACH), start))
 
 
 def find_dates(line: str) -> list[TextDate]:

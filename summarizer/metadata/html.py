@@ -231,7 +231,7 @@ class _Names:
             return
         if organization:
             return
-        byline = parse_byline(raw if raw.lower().startswith("by ") else f"By {raw}")
+        byline = parse_byline(raw if raw.lower().startswith("by ") else f"By {raw}", trusted=True)
         if byline is None:
             return
         for name in byline.authors:

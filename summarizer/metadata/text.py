@@ -6,7 +6,7 @@ Where each thing is looked for (lines are the input lines; flags are the quality
   usable lines continue (a lone prose line in a menu or a teaser does not start it).
   "Usable" leaves out lines that a detector removed as navigation, link lists, calls to
   action, generated author blocks, placeholder text, chatbot text or injections.
-- The header zone is ten usable lines above the body start (frame lines in between are
+- The header zone is fifteen usable lines above the body start (frame lines in between are
   kept too, up to 40 lines in all) and the non-prose
   lines inside the first two prose lines of the body (a byline between a caption and the
   first paragraph). Bylines and date lines are read there only, so a related-stories
@@ -32,7 +32,7 @@ from ..quality.base import Page, ends_sentence
 from ..schemas import Flag, FlagKind
 from ..schemas.source import MetaOrigin, SourcedDate, SourcedValue, SourceMetadata
 from .agencies import agency_name, find_agencies
-from .bylines import is_bare_marker, is_marked, parse_byline
+from .bylines import is_bare_marker, is_marked, is_role_line, parse_byline
 from .dates import TextDate, complete_year, find_dates
 
 # Lines removed as these kinds are never bylines, dates or credits.
@@ -47,8 +47,10 @@ _UNUSABLE = frozenset(
         FlagKind.prompt_injection,
     }
 )
-_HEADER_LINES = 10
+_HEADER_LINES = 15
 _HEADER_SCAN = 40
+# A dated line inside a frame flag ranks after every unflagged one.
+_FLAGGED_PENALTY = 1000
 _DATELINE_CAPS_LINES = 6
 _DATELINE_MIXED_LINES = 2
 _BODY_LOOKAHEAD = 5
@@ -109,11 +111,13 @@ def _prose_lines(page: Page) -> list[bool]:
 
     Page.prose also joins runs of 6+-word lines into one hard-wrapped paragraph, which on
     a scraped page turns headline, byline and date lines into "prose"; here a line is prose
-    on its own (8+ words ending a sentence, or 20+ words). Hard-wrapped text, where almost
-    no line qualifies on its own, keeps Page's judgement.
+    on its own (8+ words ending a sentence, or 20+ words), and a short line opening with
+    "By" is a byline even when it ends in "a.m.". Hard-wrapped text, where almost no line
+    qualifies on its own, keeps Page's judgement.
     """
     own = [
-        (page.n_words[i] >= 8 and ends_sentence(page.stripped[i])) or page.n_words[i] >= 20
+        not (page.n_words[i] <= _DATE_LINE_MAX_WORDS and is_marked(page.stripped[i]))
+        and ((page.n_words[i] >= 8 and ends_sentence(page.stripped[i])) or page.n_words[i] >= 20)
         for i in range(len(page.lines))
     ]
     if sum(own) < 3 and sum(page.prose) >= 3:
@@ -166,8 +170,8 @@ def _body_start(page: Page, usable: list[int]) -> int | None:
 def _header_zone(page: Page, usable: list[int], start: int, generated: set[int]) -> list[int]:
     """0-based lines of the header zone around the body start (see the module docstring).
 
-    Frame lines (navigation, link lists) stay in the zone but do not count towards its ten
-    lines: on 2 of 12 held-out devset pages a byline or date line sat inside such a flag (a
+    Frame lines (navigation, link lists) stay in the zone but do not count towards its
+    fifteen lines: on 2 of 12 held-out devset pages a byline or date line sat inside such a flag (a
     share bar or a teaser list running into it), and share bars of 10-35 lines stand
     between byline and body on others. Generated content (fake author blocks,
     placeholders, chatbot text, injections) is left out.
@@ -282,7 +286,8 @@ def extract_from_text(
     start = _body_start(page, usable) if usable else None
     if start is not None:
         zone = _header_zone(page, usable, start, _lines_of(flags, _GENERATED))
-        published, updated = _bylines_and_dates(page, zone, usable[start], out)
+        frame = set(page.nonblank) - set(usable)
+        published, updated = _bylines_and_dates(page, zone, usable[start], frame, out)
         dateline, dl_date = _dateline(page, usable, start, out)
         if published is None and dl_date is not None:
             published = dl_date
@@ -315,11 +320,12 @@ def _fake_authors(page: Page, flags: Iterable[Flag]) -> list[SourcedValue]:
 
 
 def _bylines_and_dates(
-    page: Page, zone: list[int], body: int, out: _Collector
+    page: Page, zone: list[int], body: int, frame: set[int], out: _Collector
 ) -> tuple[SourcedDate | None, SourcedDate | None]:
     """Read the header zone: bylines (and their agencies) and the published/updated dates.
 
-    body is the 0-based body start line: of several dated lines, the nearest wins.
+    body is the 0-based body start line: of several dated lines, the nearest wins, lines
+    inside frame flags (teaser lists with their own dates) only when no other line has one.
     """
     found: list[tuple[int, int, TextDate]] = []  # (distance to the body, line, date)
     for pos, i in enumerate(zone):
@@ -334,15 +340,23 @@ def _bylines_and_dates(
         byline = None
         if not page.prose[i] or page.n_words[i] <= 12:
             byline = parse_byline(byline_text, date_at=dates[0].start if dates else None)
-            if byline is not None and not byline.marked and byline.signs == 0:
-                byline = byline if _next_to_date_line(page, i) else None
+            nxt = page.next_nonblank(byline_line)
+            if byline is not None and nxt < len(page.lines) and is_role_line(page.stripped[nxt]):
+                byline.add_sign()
+            needed = 2 if i in frame else 1
+            if byline is not None and not byline.marked and byline.signs < needed:
+                # A bare "Jane Doe" line needs a sign, two inside a menu or teaser list:
+                # menu entries and teaser labels ("Sign In Subscribe", "Car Reviews",
+                # "Fred Barnes" in a columnists menu) have the same shape.
+                byline = None
         if byline is not None and (byline.marked or not page.prose[i]):
             for name in byline.authors:
                 out.author(name, MetaOrigin.text_byline, byline_line + 1)
             for agency in byline.agencies:
                 out.agency(agency, MetaOrigin.text_byline, byline_line + 1)
         if dates and (byline is not None or _date_line_only(s, dates)):
-            found.extend((abs(i - body), i, d) for d in dates)
+            rank = abs(i - body) + (_FLAGGED_PENALTY if i in frame else 0)
+            found.extend((rank, i, d) for d in dates)
     return _published_updated(page, sorted(found, key=lambda t: (t[0], t[1], t[2].start)))
 
 
@@ -373,18 +387,6 @@ def _published_updated(
     if updated is not None and published is not None and updated.value <= published.value:
         updated = None
     return published, updated
-
-
-def _next_to_date_line(page: Page, i: int) -> bool:
-    """Does a line that is only a date stand right before or after line i on the page?"""
-    for j in (page.prev_nonblank(i), page.next_nonblank(i)):
-        if 0 <= j < len(page.lines):
-            s = page.stripped[j]
-            dates = find_dates(s)
-            # "By Joseph Tsidulko November 19, 2019" is a byline, not a bare date line.
-            if dates and _date_line_only(s, dates) and not is_marked(s):
-                return True
-    return False
 
 
 def _dateline(
