@@ -162,6 +162,10 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
             out.names.append(_display(split[0]))
             out.agencies.append(hits[-1][0])
             return True
+    if not first and _organisation(part):
+        # "By Jane Doe, Harbour Times": a publication after a name, not a second person.
+        out.affiliations.append(part)
+        return True
     split = _split_name_and_rest(part)
     if split is None and out.marked and first and out.signs and _single_name(part):
         # "by Regan September 15, 2014": blogs sign with one name; only after a marker.
@@ -184,6 +188,27 @@ def _classify(part: str, out: Byline, *, first: bool) -> bool:
         out.affiliations.append(part)
         return True
     return False
+
+
+# Last words of publication and organisation names ("Harbour Times", "Argus Leader").
+_ORG_WORDS = frozenset(
+    """times news post press journal herald gazette tribune daily weekly media group
+    magazine network radio tv television online digital observer guardian telegraph
+    chronicle courier leader star sun mail express review report reports insider wire
+    today agency bureau desk staff service services inc ltd llc gmbh zeitung zeitschrift
+    nachrichten journal quotidien presse noticias diario periódico giornale notizie
+    corriere krant dagblad nieuws jornal notícias gazeta dziennik""".split()
+)
+
+
+def _organisation(part: str) -> bool:
+    """Does the part end like a publication or organisation name ("Harbour Times")?
+
+    Up to four words: a longer run is a name with its publication run on ("Trevor J.
+    Mitchell Sioux Falls Argus Leader"), which the name splitter takes apart.
+    """
+    words = part.split()
+    return 0 < len(words) <= 4 and words[-1].strip(".,").lower() in _ORG_WORDS
 
 
 def _single_name(part: str) -> bool:

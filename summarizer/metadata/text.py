@@ -405,6 +405,11 @@ def _dateline(
         if m is None:
             continue
         place = m.group("place").strip(" ,")
+        date_text = m.group("date") or ""
+        head, sep, region = place.partition(",")
+        if sep and find_dates(region):
+            # "ROTTERDAM, March 3 (Reuters) -": the part after the comma is the date.
+            place, date_text = head.strip(), region.strip()
         if n >= _DATELINE_MIXED_LINES and not place.split()[0].rstrip(",").isupper():
             continue
         if place.split()[0].rstrip(",").lower() in {"the", "a", "an", "but", "and"}:
@@ -416,8 +421,8 @@ def _dateline(
                 if name:
                     out.agency(name, MetaOrigin.text_dateline, line)
         published = None
-        if m.group("date"):
-            found = [d for d in find_dates(m.group("date")) if d.has_year]
+        if date_text:
+            found = [d for d in find_dates(date_text) if d.has_year]
             if found:
                 published = _date(found[0].iso, MetaOrigin.text_dateline, line)
         return _value(place, MetaOrigin.text_dateline, line), published
