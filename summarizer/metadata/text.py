@@ -6,15 +6,16 @@ Where each thing is looked for (lines are the input lines; flags are the quality
   usable lines continue (a lone prose line in a menu or a teaser does not start it).
   "Usable" leaves out lines that a detector removed as navigation, link lists, calls to
   action, generated author blocks, placeholder text, chatbot text or injections.
-- The header zone is fifteen usable lines above the body start (frame lines in between are
-  kept too, up to 40 lines in all) and the non-prose
-  lines inside the first two prose lines of the body (a byline between a caption and the
-  first paragraph). Bylines and date lines are read there only, so a related-stories
-  list with its own bylines and dates lower down is never read. Of several date lines
-  there, the one nearest to the body start gives the date (a page clock or a teaser's
-  date sits further up).
+- The header zone is fifteen usable lines above the body start (frame lines in between
+  are kept too, up to 40 lines in all) and the non-prose lines inside the first two prose
+  lines of the body (a byline between a caption and the first paragraph). Bylines and
+  date lines are read there only, so a related-stories list with its own bylines and
+  dates lower down is never read. Of several date lines there, the one nearest to the
+  body start gives the date (a page clock or a teaser's date sits further up). A bare
+  name line ("Jane Doe") is a byline only with a second sign (agency, date, handle,
+  affiliation, another name, a job-title line below it); two inside a frame flag.
 - Datelines ("DUBAI, Dec 2 (Reuters) -", "ANKARA (AP) —", "Indianapolis –") open one of
-  the first three prose lines of the body.
+  the first prose lines of the body (six for a place in capitals, two otherwise).
 - Agency credit lines ("es/rmt (AP, AFP, Reuters)", "Reuters", "Copyright 2019 The
   Associated Press") are the few short lines after the body's last prose line; a "First
   published on ..." line there gives the date when the header has none.
@@ -145,11 +146,8 @@ def _lines_of(flags: Iterable[Flag], kinds: frozenset[FlagKind]) -> set[int]:
 
 
 def _usable_lines(page: Page, flags: Iterable[Flag]) -> set[int]:
-    """0-based lines that no frame, spam or generated-content flag removed."""
-    bad: set[int] = set()
-    for f in flags:
-        if f.removed and f.kind in _UNUSABLE:
-            bad.update(range(f.start_line - 1, f.end_line))
+    """0-based non-blank lines that no frame, spam or generated-content flag removed."""
+    bad = _lines_of(flags, _UNUSABLE)
     return {i for i in page.nonblank if i not in bad}
 
 
@@ -276,7 +274,7 @@ def extract_from_text(
 
         flags = analyze_quality(text, main_lines=main_lines).flags
     page = Page(text, main_lines)
-    page.prose = _prose_lines(page)
+    page.prose = _prose_lines(page)  # this Page is ours: judge prose line by line
     fake = _fake_authors(page, flags)
     usable = sorted(_usable_lines(page, flags))
     out = _Collector()
