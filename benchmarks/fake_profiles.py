@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.html import visible_text  # noqa: E402
+from summarizer.inputs.html import visible_text  # noqa: E402
 from summarizer.quality import analyze_quality  # noqa: E402
 from summarizer.schemas import FlagKind, Severity  # noqa: E402
 from tests.unit.fake_profiles import LOCALES, profile  # noqa: E402

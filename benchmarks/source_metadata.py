@@ -15,7 +15,7 @@ Two label sets, two tables:
   (set 2 was labelled and first run after the fixes set 1 prompted).
 Three ways in:
 - text: extract_from_text on the article text (the fixture's text; for held-out pages
-  the page's visible text as summarizer.html renders it), what plain-text input gets;
+  the page's visible text as summarizer.inputs.html renders it), what plain-text input gets;
 - html: extract_from_html on the page's original HTML alone;
 - html+text: merge(extract_from_html(...), extract_from_text(...)), what HTML input gets.
 The metric is in summarizer/evaluation/source.py. Deterministic: no model, no network.
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-from summarizer.article import split_lines
 from summarizer.evaluation.source import FIELDS, SourceReport, load_expected, score_source
-from summarizer.html import visible_text
+from summarizer.inputs import split_lines
+from summarizer.inputs.html import visible_text
 from summarizer.metadata import extract_from_html, extract_from_text, merge
 
 ROOT = Path(__file__).resolve().parents[1]

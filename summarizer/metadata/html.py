@@ -18,9 +18,6 @@ Order of trust, per field (the first source that has a usable value wins):
 - section: article:section, JSON-LD articleSection, parsely-section, then the JSON-LD
   breadcrumb's last level above the article. tags: article:tag, JSON-LD keywords,
   parsely-tags (never meta keywords, which are SEO lists rather than the page's tags).
-
-trafilatura and htmldate are imported inside the functions: plain-text users never pay
-for them.
 """
 
 from __future__ import annotations
@@ -30,6 +27,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
+
+import htmldate
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
 from ..schemas.source import MetaOrigin, SourcedDate, SourcedValue, SourceMetadata
 from .agencies import agency_name
@@ -306,8 +307,6 @@ def _breadcrumb_section(nodes: list[dict[str, Any]]) -> str | None:
 
 def _htmldate(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None]:
     """htmldate's (original, last-modified) dates, normalised; None where it finds none."""
-    import htmldate
-
     out: list[str | None] = []
     for original in (True, False):
         try:
@@ -330,7 +329,7 @@ def _htmldate(tree: HtmlElement, url: str | None) -> tuple[str | None, str | Non
 def extract_from_tree(
     tree: HtmlElement, *, url: str | None = None, document: Any = None
 ) -> SourceMetadata:
-    """Source metadata of a parsed page (an lxml tree, as summarizer.html parses it).
+    """Source metadata of a parsed page (an lxml tree, as summarizer.inputs.html parses it).
 
     `document` is trafilatura's bare_extraction result for the page when the caller has
     one (its author and sitename are the last fallbacks); without it trafilatura's
@@ -454,8 +453,6 @@ def _first_date(*candidates: tuple[str, MetaOrigin]) -> SourcedDate | None:
 
 def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Any:
     """trafilatura's metadata for the page (None when it fails)."""
-    from trafilatura.metadata import extract_metadata
-
     try:
         return extract_metadata(copy.deepcopy(tree), default_url=url)
     except Exception:  # trafilatura's heuristics raise on odd pages; metadata is optional
@@ -464,8 +461,6 @@ def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Any:
 
 def extract_from_html(html: str, url: str | None = None) -> SourceMetadata:
     """Source metadata of an HTML page given as text (see extract_from_tree)."""
-    from trafilatura.utils import load_html
-
     tree = load_html(html)
     if tree is None:
         tree = load_html(f"<html><body>{html}</body></html>")

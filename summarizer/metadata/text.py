@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from ..quality import analyze_quality
 from ..quality.author_block import block_name
 from ..quality.base import Page, ends_sentence
 from ..schemas import Flag, FlagKind
@@ -270,8 +271,6 @@ def extract_from_text(
     """
     text = "\n".join(lines)
     if flags is None:
-        from ..quality import analyze_quality
-
         flags = analyze_quality(text, main_lines=main_lines).flags
     page = Page(text, main_lines)
     page.prose = _prose_lines(page)  # this Page is ours: judge prose line by line

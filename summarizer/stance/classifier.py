@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
 from .features import Scorer, mention_features
 
 CLASSES: tuple[str, str, str] = ("negative", "neutral", "positive")
@@ -108,13 +110,9 @@ def default_model() -> LinearStanceModel:
 
 @lru_cache(maxsize=2)
 def lexicon_scorer(name: str) -> Scorer:
-    """A lexicon scorer by name; only "vader" exists (needs the vaderSentiment package)."""
+    """A lexicon scorer by name; only "vader" (the vaderSentiment package's lexicon) exists."""
     if name != "vader":
         raise ModelFileError(f"unknown lexicon {name!r}")
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-    except ImportError as exc:
-        raise ModelFileError("the vader lexicon needs the vaderSentiment package") from exc
     analyzer = SentimentIntensityAnalyzer()
 
     def score(text: str) -> tuple[float, float, float]:

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.article import split_lines
+from summarizer.inputs import split_lines
 from summarizer.quality import analyze_quality
 from summarizer.quality.author_block import profile_opening
 from summarizer.quality.names import leading_name, person_name

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from summarizer.article import split_lines
 from summarizer.evaluation.source import (
     ExpectedSource,
     SourceReport,
@@ -18,6 +17,7 @@ from summarizer.evaluation.source import (
     same_day,
     score_source,
 )
+from summarizer.inputs import split_lines
 from summarizer.schemas.source import MetaOrigin, SourcedDate, SourcedValue, SourceMetadata
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from summarizer.article import split_lines
+from summarizer.inputs import split_lines
 from summarizer.metadata import extract_from_html, extract_from_text, merge
 from summarizer.metadata.agencies import agency_name, find_agencies
 from summarizer.metadata.bylines import parse_byline
