@@ -37,7 +37,7 @@ from summarizer.evaluation.baselines import majority_stance  # noqa: E402
 from summarizer.evaluation.fixtures import ARTICLE_HOLDER, LoadedFixture, load_fixtures  # noqa: E402
 from summarizer.evaluation.metrics import StancePair, match_stances, stance_scores  # noqa: E402
 from summarizer.pipeline import Pipeline  # noqa: E402
-from summarizer.schemas import Sentence, Stance, StanceLabel  # noqa: E402
+from summarizer.schemas import Sentence, Stance, StanceLabel, StanceMethod  # noqa: E402
 from summarizer.stance import (  # noqa: E402
     DEFAULT_MIN_CONFIDENCE,
     StanceJudgement,
@@ -165,6 +165,8 @@ def to_stances(
             evidence=None if j.sentence_id is None else text[j.sentence_id],
             sentence_id=j.sentence_id,
             requested=j.holder == ARTICLE_HOLDER,
+            confidence=j.confidence,
+            method=StanceMethod(j.method),
         )
         for j in judgements
     ]

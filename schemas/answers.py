@@ -1,9 +1,8 @@
-"""What the model fills in: answer models built per article, so the JSON Schema (and with it
-the decoding grammar of the local backend) admits only sentence ids that exist, names that
-occur, and the caller's targets in order. Grounding validators run on every answer and a
+"""What the model fills in. The abstractive answer is built per article, so its JSON Schema
+admits only the caller's targets in order. Grounding validators run on every answer and a
 failure goes back to the model as a re-ask. The validators find the article's
-GroundingContext through `validation_context` (a ContextVar the backend sets around the call),
-never through instructor's `context=`, which would render the article as a template."""
+GroundingContext through `validation_context` (a ContextVar the backend sets around the
+call), never through instructor's `context=`, which would render the article as a template."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from pydantic import (
     Field,
     ValidationInfo,
     create_model,
-    field_validator,
     model_validator,
 )
 
@@ -79,108 +77,20 @@ def _literal(values: list[Any]) -> Any:
 
 # ---------------------------------------------------------------------------- extractive
 #
-# A small model cannot keep a holder, a target and a sentence id consistent with each other,
-# so the schema does it: stances are chosen from numbered slots whose sentence names both
-# actors, and a requested target's evidence from the sentences that name it. The decoding
-# grammar then admits only grounded answers; the validators still check, as a second line.
+# On the local default, measured components choose the summary sentences and judge stances
+# (summarizer/judge.py); the small model only names the article's genre, an enum the decoding
+# grammar enforces.
 
 
-class _SlotStanceBase(_Answer):
-    slot: int
-    label: StanceWord
+class ExtractiveAnswer(_Answer):
+    """What the embedded model answers on the extractive path: the article type."""
 
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> _SlotStanceBase:
-        g = _grounding(info)
-        slots = _context(info).get("slots")
-        if g is None or slots is None:
-            return self
-        if not 0 <= self.slot < len(slots):
-            raise ValueError(f"stance slot {self.slot} does not exist")
-        slot = slots[self.slot]
-        g.check_ids([slot.sentence], "stance")
-        if not (g.mentions(slot.sentence, slot.holder) and g.mentions(slot.sentence, slot.target)):
-            raise ValueError(f"stance slot {self.slot} is not supported by its sentence")
-        return self
-
-
-class _ExtractiveTargetBase(_Answer):
-    target: str
-    label: StanceWord
-    sentence: int
-
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> _ExtractiveTargetBase:
-        g = _grounding(info)
-        if g is None:
-            return self
-        g.check_ids([self.sentence], f"stance on {self.target!r}")
-        if not g.mentions(self.sentence, self.target):
-            raise ValueError(
-                f"stance on {self.target!r} cites sentence {self.sentence}, which does not "
-                "name it; cite a sentence that does"
-            )
-        return self
-
-
-class _ExtractiveBase(_Answer):
-    key_sentences: list[int]
     article_type: ArticleType
 
-    @field_validator("key_sentences")
-    @classmethod
-    def _distinct(cls, ids: list[int], info: ValidationInfo) -> list[int]:
-        # A repeated id adds nothing; drop it, and re-ask only if too few distinct ids remain.
-        unique = list(dict.fromkeys(ids))
-        g = _grounding(info)
-        needed = min(3, g.n_sentences) if g is not None else 1
-        if len(unique) < needed:
-            raise ValueError(f"key_sentences {ids} names fewer than {needed} distinct sentences")
-        return unique
 
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> _ExtractiveBase:
-        g = _grounding(info)
-        if g is not None:
-            g.check_ids(self.key_sentences, "key_sentences")
-        return self
-
-
-def extractive_answer_model(
-    n_sentences: int, n_slots: int, target_sentences: dict[str, list[int]]
-) -> type[_ExtractiveBase]:
-    """The extractive answer for one article: the model only picks ids and labels from lists;
-    it writes no prose. `target_sentences` maps each requested target the article names to
-    the ids of the sentences that name it."""
-    sid = _literal(list(range(n_sentences))) if n_sentences <= 400 else int
-    n_key = min(3, n_sentences), min(5, n_sentences)
-    fields: dict[str, Any] = {
-        "key_sentences": (
-            list[sid],  # type: ignore[valid-type]
-            Field(min_length=n_key[0], max_length=n_key[1], description="Most important ids"),
-        ),
-        "article_type": (ArticleType, ...),
-    }
-    if n_slots:
-        stance = create_model(
-            "Stance", __base__=_SlotStanceBase, slot=(_literal(list(range(n_slots))), ...)
-        )
-        fields["stances"] = (list[stance], Field(max_length=min(4, n_slots)))
-    else:  # no pair of actors shares a sentence: the only grounded answer is an empty list
-        fields["stances"] = (list[_SlotStanceBase], Field(default_factory=list, max_length=0))
-    if target_sentences:
-        members = [
-            create_model(
-                f"TargetStance{i}",
-                __base__=_ExtractiveTargetBase,
-                target=(_literal([name]), ...),
-                sentence=(_literal(ids[:60]), ...),
-            )
-            for i, (name, ids) in enumerate(target_sentences.items())
-        ]
-        fields["target_stances"] = (tuple[tuple(members)], ...)  # type: ignore[misc]
-    model = create_model("ExtractiveAnswer", __base__=_ExtractiveBase, **fields)
-    return cast(type[_ExtractiveBase], model)
+def extractive_answer_model() -> type[ExtractiveAnswer]:
+    """The extractive answer (the same for every article)."""
+    return ExtractiveAnswer
 
 
 # --------------------------------------------------------------------------- abstractive
@@ -214,6 +124,8 @@ class StanceAnswer(_Answer):
         for role, name in (("holder", self.holder), ("target", self.target)):
             if not (role == "holder" and name == "article") and not g.in_article(name):
                 raise ValueError(f"stance {role} {name!r} is not named in the article")
+        if self.holder != "article":
+            g.check_stance(self.holder, self.target, self.quote, self.label)
         return self
 
 
@@ -295,8 +207,5 @@ def _abstractive_answer_model(n_sentences: int, targets: tuple[str, ...]) -> typ
     return cast(type[_AbstractiveBase], model)
 
 
-ExtractiveAnswer = _ExtractiveBase
 AbstractiveAnswer = _AbstractiveBase
-SlotStanceAnswer = _SlotStanceBase
-ExtractiveTargetAnswer = _ExtractiveTargetBase
 AbstractiveTargetAnswer = _TargetAnswerBase

@@ -12,7 +12,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+from .source import SourceMetadata
+
+SCHEMA_VERSION = "2.0.0"
 
 
 class FlagKind(str, Enum):
@@ -63,6 +65,37 @@ class StanceLabel(str, Enum):
     not_mentioned = "not_mentioned"
 
 
+class StanceMethod(str, Enum):
+    """The component that made a stance judgement (README: "How each judgement is made")."""
+
+    classifier = "classifier"  # sentence classifier trained on NewsMTSC, shipped in the package
+    lexicon = "lexicon"  # VADER over the sentences naming the target
+    rules = "rules"  # explicit wording in one sentence; or no mention at all (not_mentioned)
+    llm = "llm"  # proposed by a language model, checked by the grounding validators
+
+
+class SelectionMethod(str, Enum):
+    """How the summary text and key points were chosen."""
+
+    ranker = "ranker"  # sentences ranked by the model trained on CNN/DM highlights
+    llm = "llm"  # written by a language model, each point checked against its citations
+
+
+class HeadlineMethod(str, Enum):
+    """Where the headline came from."""
+
+    article_title = "title"  # the article's own title
+    lead = "lead"  # the lead sentence, shortened at a clause boundary
+    llm = "llm"  # written by a language model from the article's words
+
+
+class ArticleTypeMethod(str, Enum):
+    """What decided the article type."""
+
+    llm = "llm"
+    rules = "rules"
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
@@ -108,6 +141,13 @@ class Sentence(_Record):
 class KeyPoint(_Record):
     text: str = Field(min_length=1)
     evidence: list[int] = Field(min_length=1, description="Sentence ids this point rests on")
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="ranker: estimated probability that the sentence belongs in a summary; "
+        "null for points a language model wrote",
+    )
 
 
 class Summary(_Record):
@@ -116,8 +156,10 @@ class Summary(_Record):
     key_points: list[KeyPoint] = Field(
         min_length=1,
         max_length=6,
-        description="3-6 points; fewer only when the article has fewer than 3 sentences",
+        description="3-6 points, most important first; fewer only for very short articles",
     )
+    method: SelectionMethod = Field(description="how the summary text and key points were made")
+    headline_method: HeadlineMethod
 
 
 class Stance(_Record):
@@ -131,6 +173,14 @@ class Stance(_Record):
     )
     sentence_id: int | None = Field(default=None, ge=0)
     requested: bool = Field(default=False, description="True for a target the caller named")
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="How likely the label is right, as estimated by the method (calibrated on "
+        "held-out data for classifier; per construction for rules; for llm the classifier's "
+        "agreement with the label on the evidence sentence)",
+    )
+    method: StanceMethod
 
     @model_validator(mode="after")
     def _evidence_matches_label(self) -> Stance:
@@ -157,6 +207,7 @@ class Provenance(_Record):
     transient_retries: int = Field(ge=0, description="Retries of timeouts, 429s and 5xx")
     latency_ms: int = Field(ge=0)
     cached: bool = False
+    article_type_method: ArticleTypeMethod
 
 
 class ArticleAnalysis(_Record):
@@ -172,5 +223,9 @@ class ArticleAnalysis(_Record):
     quality: Quality
     sentences: list[Sentence] = Field(
         default_factory=list, description="The numbered sentences every citation refers to"
+    )
+    source: SourceMetadata = Field(
+        default_factory=SourceMetadata,
+        description="Who wrote it, when, for which outlet, from which agency",
     )
     provenance: Provenance

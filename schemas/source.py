@@ -4,7 +4,7 @@ What a newsroom filters on first. Every value says where it came from (`from`: t
 JSON-LD, its meta tags, htmldate, trafilatura, or a kind of line in the text) and, when it
 was read from the text, the 1-based input line (the same line numbering as quality flags).
 
-Not yet part of ArticleAnalysis: wiring it in bumps SCHEMA_VERSION (see record.py).
+Part of ArticleAnalysis (`source`); its field names are covered by record.SCHEMA_VERSION.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from enum import Enum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-SOURCE_SCHEMA_VERSION = "0.1.0"
 
 
 class MetaOrigin(str, Enum):

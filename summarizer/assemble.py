@@ -1,4 +1,5 @@
-"""Record assembly: a validated answer plus the prepared article become an ArticleAnalysis."""
+"""Record assembly: a validated answer, the components' judgements and the prepared article
+become an ArticleAnalysis."""
 
 from __future__ import annotations
 
@@ -6,46 +7,48 @@ from collections.abc import Sequence
 
 import py3langid
 
-from .grounding import StanceSlot, normalize_quote
-from .headline import headline_from_sentence
+from .grounding import normalize_quote
+from .judge import Judgements
 from .prepared import Prepared
 from .schemas import (
     ArticleAnalysis,
-    ArticleType,
     Flag,
     FlagKind,
     FlagSource,
+    HeadlineMethod,
     KeyPoint,
     Provenance,
+    SelectionMethod,
     Sentence,
     Severity,
     Stance,
     StanceLabel,
+    StanceMethod,
     Summary,
 )
-from .schemas.answers import (
-    AbstractiveAnswer,
-    AbstractiveTargetAnswer,
-    ExtractiveAnswer,
-    ExtractiveTargetAnswer,
-    SlotStanceAnswer,
-)
+from .schemas.answers import AbstractiveAnswer, AbstractiveTargetAnswer, ExtractiveAnswer
+from .stance import agreement
+from .stance.article import NOT_MENTIONED_CONFIDENCE
 
 
 def build_record(
-    prepared: Prepared, answer: ExtractiveAnswer | AbstractiveAnswer, provenance: Provenance
+    prepared: Prepared,
+    answer: ExtractiveAnswer | AbstractiveAnswer,
+    provenance: Provenance,
+    judgements: Judgements | None = None,
 ) -> ArticleAnalysis:
-    """Turn a validated answer into the public record."""
+    """Turn a validated answer (and, on the extractive path, the components' judgements) into
+    the public record. Both paths fill the same fields; `method` says who made each call."""
     sentences = prepared.sentences
+    llm_flags: list[Flag] = []
     if isinstance(answer, ExtractiveAnswer):
-        summary, stances, article_type, llm_flags = _from_extractive(
-            answer, sentences, prepared.title, prepared.slots
-        )
-    elif isinstance(answer, AbstractiveAnswer):
-        summary, stances, article_type, llm_flags = _from_abstractive(answer, sentences)
-    else:  # pragma: no cover - the request builds one of the two
-        raise TypeError(f"unexpected answer type {type(answer).__name__}")
-    stances = _with_requested(stances, answer, prepared, sentences)
+        if judgements is None:  # pragma: no cover - the pipeline always judges extractively
+            raise ValueError("an extractive record needs the components' judgements")
+        summary = judgements.summary
+        stances = [*judgements.requested, *judgements.actors]
+    else:
+        summary, actor_stances, llm_flags = _from_abstractive(answer, sentences)
+        stances = [*_requested_from_llm(answer, prepared), *actor_stances]
     quality = prepared.quality
     if llm_flags:
         merged = sorted([*quality.flags, *llm_flags], key=lambda f: (f.start_line, f.kind.value))
@@ -57,68 +60,51 @@ def build_record(
         language=detect_language(quality.clean_text),
         summary=summary,
         stances=stances,
-        article_type=article_type,
+        article_type=answer.article_type,
         quality=quality,
         sentences=sentences,
+        source=prepared.source,
         provenance=provenance,
     )
 
 
-def _from_extractive(
-    answer: ExtractiveAnswer, sentences: list[Sentence], title: str | None, slots: list[StanceSlot]
-) -> tuple[Summary, list[Stance], ArticleType, list[Flag]]:
-    ids = list(answer.key_sentences)
-    points = [KeyPoint(text=sentences[i].text, evidence=[i]) for i in ids]
-    lead = sorted(ids)[:3]
-    # The small model writes no prose, and its ranking is weak: the headline is the title, or
-    # the lead sentence (where news puts its main fact) cut to headline length.
-    headline = (
-        title if title and len(title.split()) <= 20 else headline_from_sentence(sentences[0].text)
+def _llm_stance(
+    holder: str, target: str, label: StanceLabel, quote: str | None, sentences: list[Sentence]
+) -> Stance:
+    """A stance a language model proposed (and the validators accepted), with the measured
+    classifier's agreement on its evidence sentence as the confidence."""
+    sid = _sentence_of(quote, sentences)
+    if label is StanceLabel.not_mentioned:
+        confidence = NOT_MENTIONED_CONFIDENCE
+    elif sid is None:
+        confidence = 0.0
+    else:
+        confidence = agreement(sentences[sid], target, label.value)
+    return Stance(
+        holder=holder,
+        target=target,
+        label=label,
+        evidence=quote if label is not StanceLabel.not_mentioned else None,
+        sentence_id=sid,
+        requested=holder == "article",
+        confidence=confidence,
+        method=StanceMethod.llm,
     )
-    summary = Summary(
-        headline=headline,
-        text=" ".join(sentences[i].text for i in lead),
-        key_points=points,
-    )
-    stances: list[Stance] = []
-    seen: set[tuple[str, str]] = set()
-    # `stances` and `target_stances` are fields of the per-article answer class, not its base.
-    chosen: Sequence[SlotStanceAnswer] = getattr(answer, "stances", ())
-    for item in chosen:
-        slot = slots[item.slot]
-        pair = (slot.holder.casefold(), slot.target.casefold())
-        if pair in seen:
-            continue
-        seen.add(pair)
-        stances.append(
-            Stance(
-                holder=slot.holder,
-                target=slot.target,
-                label=StanceLabel(item.label),
-                evidence=sentences[slot.sentence].text,
-                sentence_id=slot.sentence,
-            )
-        )
-    return summary, stances, answer.article_type, []
 
 
 def _from_abstractive(
     answer: AbstractiveAnswer, sentences: list[Sentence]
-) -> tuple[Summary, list[Stance], ArticleType, list[Flag]]:
+) -> tuple[Summary, list[Stance], list[Flag]]:
     summary = Summary(
         headline=" ".join(answer.headline.split()),
         text=" ".join(answer.summary.split()),
         key_points=[KeyPoint(text=p.text, evidence=list(dict.fromkeys(p.evidence)))
                     for p in answer.key_points],
+        method=SelectionMethod.llm,
+        headline_method=HeadlineMethod.llm,
     )  # fmt: skip
     stances = [
-        Stance(
-            holder=s.holder,
-            target=s.target,
-            label=StanceLabel(s.label),
-            evidence=s.quote,
-            sentence_id=_sentence_of(s.quote, sentences),
-        )
+        _llm_stance(s.holder, s.target, StanceLabel(s.label), s.quote, sentences)
         for s in answer.stances
     ]
     flags = []
@@ -135,51 +121,20 @@ def _from_abstractive(
                 explanation=f.explanation,
             )
         )
-    return summary, stances, answer.article_type, flags
+    return summary, stances, flags
 
 
-def _with_requested(
-    stances: list[Stance],
-    answer: ExtractiveAnswer | AbstractiveAnswer,
-    prepared: Prepared,
-    sentences: list[Sentence],
-) -> list[Stance]:
+def _requested_from_llm(answer: AbstractiveAnswer, prepared: Prepared) -> list[Stance]:
     """Exactly one holder="article" stance per requested target, in the caller's order."""
-    requested = {t.casefold() for t in prepared.article.targets}
-    free = [s for s in stances if not (s.holder == "article" and s.target.casefold() in requested)]
-    answered: dict[str, Stance] = {}
-    given: Sequence[ExtractiveTargetAnswer | AbstractiveTargetAnswer]
-    given = getattr(answer, "target_stances", None) or ()
-    for item in given:
-        label = StanceLabel(item.label)
-        if label is StanceLabel.not_mentioned:
-            answered[item.target] = Stance(
-                holder="article", target=item.target, label=label, requested=True
-            )
-            continue
-        evidence: str | None
-        sid: int | None
-        if isinstance(item, ExtractiveTargetAnswer):
-            evidence, sid = sentences[item.sentence].text, item.sentence
-        else:
-            evidence, sid = item.quote, _sentence_of(item.quote, sentences)
-        answered[item.target] = Stance(
-            holder="article",
-            target=item.target,
-            label=label,
-            evidence=evidence,
-            sentence_id=sid,
-            requested=True,
-        )
+    given: Sequence[AbstractiveTargetAnswer] = getattr(answer, "target_stances", None) or ()
+    by_target = {item.target: item for item in given}
     out = []
     for target in prepared.article.targets:
-        out.append(
-            answered.get(target)
-            or Stance(
-                holder="article", target=target, label=StanceLabel.not_mentioned, requested=True
-            )
-        )
-    return out + free
+        item = by_target.get(target)
+        label = StanceLabel(item.label) if item else StanceLabel.not_mentioned
+        quote = item.quote if item else None
+        out.append(_llm_stance("article", target, label, quote, prepared.sentences))
+    return out
 
 
 def _sentence_of(quote: str | None, sentences: list[Sentence]) -> int | None:

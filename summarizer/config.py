@@ -67,6 +67,19 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1, ge=1, le=64, description="Batch worker processes (server backends only)"
     )
+    summary_words: int = Field(
+        default=75,
+        ge=20,
+        le=400,
+        description="Word budget of the extractive summary text (human highlights: ~50 words)",
+    )
+    stance_min_confidence: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Below this confidence an actor stance is dropped and a requested "
+        "target's stance becomes neutral (abstain rather than guess)",
+    )
 
     @field_validator("model_path")
     @classmethod

@@ -5,12 +5,13 @@ a violation is a validation error that instructor sends back to the model."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .schemas import Sentence
+from .stance import affiliations_of, evidence_problem
+from .stance.validate import Affiliations
 
 _QUOTE_FOLDS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -283,6 +284,20 @@ class GroundingContext:
         """True when the article names `name` (any distinctive word of it)."""
         return name_in_text(name, self._joined)
 
+    @cached_property
+    def _affiliations(self) -> Affiliations:
+        """Who the article ties to which country ("Iranian President Masoud Pezeshkian")."""
+        return affiliations_of(self.sentences)
+
+    def check_stance(self, holder: str, target: str, quote: str, label: str) -> None:
+        """An actor stance must not be toward the holder itself (or its own institution or
+        country), and its quote must name both with the target inside the stance's reach."""
+        problem = evidence_problem(
+            holder, target, quote, label=label, affiliations=self._affiliations
+        )
+        if problem is not None:
+            raise ValueError(f"stance {holder!r} -> {target!r}: {problem}")
+
 
 def _name_parts(word: str) -> list[str]:
     """A word and, for hyphenated names, its parts: "al-Assad" -> al-assad, assad."""
@@ -298,112 +313,3 @@ def name_in_text(name: str, text: str) -> bool:
     if not keys:
         return False
     return any(p in keys for w in words(text) for p in _name_parts(w))
-
-
-_NAME_PART = r"[A-Z][\w’'.-]*[\w]"
-_CONNECTOR = r"(?:al|el|bin|ibn|de|da|del|der|van|von|of|the|la|le|du)"
-_NAME = re.compile(rf"\b{_NAME_PART}(?:\s+(?:{_CONNECTOR}\s+|{_CONNECTOR}-)?{_NAME_PART})*")
-_SENTENCE_OPENERS = STOPWORDS | frozenset(
-    "however meanwhile despite although though still yet even recently shortly thousands "
-    "dozens hundreds several both addressing unfortunately considering president minister "
-    "foreign prime spokesperson spokesman general monday tuesday wednesday thursday friday "
-    "saturday sunday january february march april may june july august september october "
-    "november december today yesterday".split()
-)
-# Single words that name a nationality, not an actor ("Syrian" in "Syrian rebels").
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|i)$")
-# Words that make a sentence likely to state a position.
-_STANCE_CUES = re.compile(
-    r"\b(?:support|back|oppos|condemn|critic|urg|pledg|all(?:y|ies|ied)|against|reject|welcom|"
-    r"accus|blam|prais|call(?:ed|s)? for|threat|denounc|vow|demand|warn|endors|hostil|"
-    r"reconcil|sovereignty|aggression|unacceptable)",
-    re.I,
-)
-
-
-def _key(phrase: str) -> str:
-    """Cluster key of a name: its last distinctive word, stemmed ("Bashar al-Assad" -> assad)."""
-    tokens = words(phrase)
-    return _name_parts(tokens[-1])[-1] if tokens else phrase.lower()
-
-
-def candidate_entities(sentences: Sequence[Sentence], limit: int = 12) -> list[str]:
-    """Actors named in the article, most mentioned first, one name per actor: the holders
-    and targets a small model may choose from, so it picks actors instead of inventing them."""
-    counts: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    first_seen: dict[str, int] = {}
-    for sentence in sentences:
-        for match in _NAME.finditer(sentence.text):
-            tokens = match.group(0).replace("’s", "").replace("'s", "").strip(" .-").split()
-            while tokens and tokens[0].lower() in _SENTENCE_OPENERS:
-                tokens = tokens[1:]
-            phrase = " ".join(tokens)
-            if not tokens or len(phrase) < 3 or len(tokens) > 5 or _DEMONYM.match(phrase):
-                continue
-            if phrase.isupper() and len(phrase) > 6:  # shouting headings, not names
-                continue
-            key = _key(phrase)
-            if len(key) < 3:  # "U.S": nothing distinctive left to match a mention by
-                continue
-            counts[key] += 1
-            forms.setdefault(key, Counter())[phrase] += 1
-            first_seen.setdefault(key, len(first_seen))
-    ranked = sorted(counts, key=lambda k: (-counts[k], first_seen[k]))[:limit]
-    # Show each actor by its most frequent short form ("Bashar al-Assad" over "Syrian President
-    # Bashar al-Assad"); the key match keeps "Assad's" and "al-Assad" in the same cluster.
-    return [max(forms[k], key=lambda p: (len(p.split()) <= 3, forms[k][p], len(p))) for k in ranked]
-
-
-@dataclass(frozen=True)
-class StanceSlot:
-    """A (holder, target, sentence) triple whose sentence names both: the only stances a
-    small model may label, so every stance it returns is grounded by construction."""
-
-    holder: str
-    target: str
-    sentence: int
-
-
-def stance_slots(
-    sentences: Sequence[Sentence], entities: Sequence[str], limit: int = 10
-) -> list[StanceSlot]:
-    """Candidate stances: in a sentence naming two actors, the first named holds a stance on
-    the other. Sentences with stance wording come first; each pair appears once."""
-    cued: list[StanceSlot] = []
-    plain: list[StanceSlot] = []
-    seen: set[tuple[str, str]] = set()
-    for s in sentences:
-        present = []
-        for name in entities:
-            pos = _position(name, s.text)
-            # The validator's own matcher decides too, so a slot can never fail validation.
-            if pos is not None and name_in_text(name, s.text):
-                present.append((pos, name))
-        present.sort()
-        if len(present) < 2:
-            continue
-        holder = present[0][1]
-        for _, target in present[1:]:
-            pair = (holder, target)
-            if pair in seen or _key(holder) == _key(target):
-                continue
-            seen.add(pair)
-            (cued if _STANCE_CUES.search(s.text) else plain).append(
-                StanceSlot(holder=holder, target=target, sentence=s.id)
-            )
-    return (cued + plain)[:limit]
-
-
-def _position(name: str, text: str) -> int | None:
-    """Where in text the name (its cluster key) first occurs, or None."""
-    key = _key(name)
-    for match in _WORD.finditer(fold_quotes(text)):
-        if key in _name_parts(match.group(0).lower()):
-            return match.start()
-    return None
-
-
-def sentences_naming(sentences: Sequence[Sentence], name: str) -> list[int]:
-    """Ids of the sentences that name `name`."""
-    return [s.id for s in sentences if name_in_text(name, s.text)]

@@ -17,21 +17,18 @@ from .backends import Backend, GenerationRequest, make_backend
 from .cache import Cache, DiskCache
 from .config import Settings
 from .errors import InputError
-from .grounding import (
-    GroundingContext,
-    candidate_entities,
-    name_in_text,
-    normalize_quote,
-    sentences_naming,
-    stance_slots,
-)
-from .inputs import Article, split_lines
+from .grounding import GroundingContext, normalize_quote
+from .inputs import Article
+from .judge import judge
+from .lines import split_lines
+from .metadata import extract_from_text, merge
 from .prepared import Prepared
 from .prompting import Prompt, load_prompt
 from .quality import analyze_quality
 from .schemas import (
     SCHEMA_VERSION,
     ArticleAnalysis,
+    ArticleTypeMethod,
     Flag,
     FlagKind,
     FlagSource,
@@ -56,18 +53,22 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # Tokens reserved beyond the article: instructions, and the error text of each re-ask.
 _PROMPT_OVERHEAD_TOKENS = 700
 _REASK_OVERHEAD_TOKENS = 300
+# Opening sentences the small model reads to name the article type (title included, about
+# 250 tokens): the genre shows in the opening, and prompt processing is most of its time.
+ARTICLE_TYPE_SENTENCES = 8
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of this package's code, prompts and schemas: a cached record is reused only by the
-    code that made it (a change to record assembly must not serve stale results)."""
+    """Hash of this package's code, prompts, schemas and model files: a cached record is reused
+    only by the code that made it (a change to record assembly must not serve stale results)."""
     root = Path(__file__).resolve().parent
     files = []
     # followlinks: prompts/ and schemas/ are symlinks in a source checkout.
     for folder, dirs, names in os.walk(root, followlinks=True):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
-        files += [Path(folder, n) for n in names if n.endswith((".py", ".j2"))]
+        # Shipped model files count too: a retrained ranker or classifier changes results.
+        files += [Path(folder, n) for n in names if n.endswith((".py", ".j2", ".json", ".gz"))]
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode())
@@ -124,7 +125,8 @@ class Pipeline:
             "summarizer": SUMMARIZER_VERSION,
             "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
-                       s.n_ctx, s.openai_mode, s.base_url],
+                       s.n_ctx, s.openai_mode, s.base_url, s.summary_words,
+                       s.stance_min_confidence],
             "text": article.sha256,
             "targets": list(article.targets),
             "title": article.title,
@@ -151,30 +153,21 @@ class Pipeline:
                 f"({len(flags)} flag(s): {', '.join(sorted({f.kind.value for f in flags}))})",
                 article_id=article.id,
             )
-        sentences, kept, overflow = self._fit_context(sentences, kept, lines)
-        if overflow is not None:
-            flags.append(overflow)
-            flags.sort(key=lambda f: (f.start_line, f.kind.value))
+        if self.mode == "abstractive":
+            # The model reads every sentence: cut the article to its context, and say so.
+            sentences, kept, overflow = self._fit_context(sentences, kept, lines)
+            if overflow is not None:
+                flags.append(overflow)
+                flags.sort(key=lambda f: (f.start_line, f.kind.value))
         clean_text = "\n".join(lines[n - 1] for n in kept)
         quality = Quality(score=report.score, flags=flags, clean_text=clean_text)
-        if self.mode == "extractive":
-            # Targets the article never names become not_mentioned without asking the model.
-            joined = " ".join(s.text for s in sentences)
-            model_targets = [t for t in article.targets if name_in_text(t, joined)]
-        else:  # a capable model can resolve aliases the name match misses
-            model_targets = list(article.targets)
-        slots = (
-            stance_slots(sentences, candidate_entities(sentences))
-            if self.mode == "extractive"
-            else []
-        )
+        text_source = extract_from_text(lines, flags=report.flags, main_lines=article.main_lines)
         return Prepared(
             article=article,
             quality=quality,
             sentences=sentences,
-            slots=slots,
-            model_targets=model_targets,
             title=article.title or _title_line(lines, kept),
+            source=merge(article.source, text_source) if article.source else text_source,
         )
 
     def _fit_context(
@@ -223,24 +216,22 @@ class Pipeline:
 
     def request(self, prepared: Prepared) -> GenerationRequest:
         """The structured call for a prepared article."""
-        n = len(prepared.sentences)
         response_model: type[Any]
         if self.mode == "extractive":
-            naming = {t: sentences_naming(prepared.sentences, t) for t in prepared.model_targets}
-            response_model = extractive_answer_model(n, len(prepared.slots), naming)
+            # The small model only names the article type, from the title and the opening.
+            response_model = extractive_answer_model()
+            shown = prepared.sentences[:ARTICLE_TYPE_SENTENCES]
+            targets: list[str] = []
         else:
-            response_model = abstractive_answer_model(n, prepared.model_targets)
-        messages = self.prompt.render(
-            title=prepared.title,
-            sentences=prepared.sentences,
-            targets=prepared.model_targets,
-            slots=prepared.slots,
-        )
+            shown = prepared.sentences
+            targets = list(prepared.article.targets)
+            response_model = abstractive_answer_model(len(shown), targets)
+        messages = self.prompt.render(title=prepared.title, sentences=shown, targets=targets)
         grounding = GroundingContext(sentences=prepared.sentences)
         return GenerationRequest(
             messages=messages,
             response_model=response_model,
-            context={"grounding": grounding, "slots": prepared.slots},
+            context={"grounding": grounding},
             max_attempts=self._settings.max_attempts,
             max_tokens=self.max_tokens,
             article_id=prepared.article.id,
@@ -264,6 +255,7 @@ class Pipeline:
                                 "provenance": provenance}
                     )  # fmt: skip
         prepared = self.prepare(article)
+        judgements = judge(prepared, self._settings) if self.mode == "extractive" else None
         generation = await self.backend.generate(self.request(prepared))
         latency_ms = int((time.perf_counter() - start) * 1000)
         provenance = Provenance(
@@ -280,11 +272,12 @@ class Pipeline:
             attempts=generation.attempts,
             transient_retries=generation.transient_retries,
             latency_ms=latency_ms,
+            article_type_method=ArticleTypeMethod.llm,
         )
         answer = generation.value
         if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
             raise TypeError(f"unexpected answer type {type(answer).__name__}")
-        record = build_record(prepared, answer, provenance)
+        record = build_record(prepared, answer, provenance, judgements)
         if self.cache is not None and key is not None:
             self.cache.put(key, record.model_dump(mode="json"))
         return record

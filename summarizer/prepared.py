@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .grounding import StanceSlot
 from .inputs import Article
-from .schemas import Quality, Sentence
+from .schemas import Quality, Sentence, SourceMetadata
 
 
 @dataclass
@@ -16,6 +15,5 @@ class Prepared:
     article: Article
     quality: Quality
     sentences: list[Sentence]
-    slots: list[StanceSlot]  # extractive: the stances the model may label
-    model_targets: list[str]  # requested targets the model is asked about
     title: str | None
+    source: SourceMetadata

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -68,7 +68,7 @@ async def drive(
     *,
     limit: int,
     fingerprint: dict[str, Any],
-) -> AsyncIterator[BatchItem]:
+) -> AsyncGenerator[BatchItem, None]:
     """Keep up to `limit` articles in flight over a lazily pulled plan; yield rows as they end."""
     done: asyncio.Queue[BatchItem] = asyncio.Queue()
     running: set[asyncio.Task[None]] = set()  # for cancellation only
@@ -109,7 +109,7 @@ async def drive(
 
 async def drive_pool(
     pool: WorkerPool, work: Iterator[Work], *, limit: int
-) -> AsyncIterator[Finished]:
+) -> AsyncGenerator[Finished, None]:
     """Like drive, with the articles analysed by worker processes."""
     outstanding = 0
     serial = 0
@@ -136,8 +136,9 @@ async def drive_pool(
             outstanding -= 1
             yield got
         # The input is exhausted: collect what the workers still hold.
-        async for got in pool.drain():
-            yield got
+        async with contextlib.aclosing(pool.drain()) as drained:
+            async for got in drained:
+                yield got
     finally:
         await ahead.close()
 
@@ -177,8 +178,13 @@ async def asummarize_many(
         stats=BatchStats(),
     )
     limit = in_flight_limit(settings, concurrency)
-    async for item in drive(analyzer, work, limit=limit, fingerprint=fingerprint):
-        yield item
+    # Closed explicitly: when the caller stops early, the articles in flight are cancelled
+    # now, not whenever the event loop gets round to finalising the inner generator.
+    async with contextlib.aclosing(
+        drive(analyzer, work, limit=limit, fingerprint=fingerprint)
+    ) as rows:
+        async for item in rows:
+            yield item
 
 
 def summarize_many(

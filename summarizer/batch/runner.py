@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -132,10 +132,12 @@ async def arun_batch(
         with writer, _progress_bar(_want_progress(options)) as update:
             if pool is not None:
                 await pool.start()
-            async for done in _finished_rows(analyzer, work, limit, fingerprint, pool):
-                writer.write_line(done.line)
-                stats.record(done.outcome)
-                update(stats)
+            rows = _finished_rows(analyzer, work, limit, fingerprint, pool)
+            async with contextlib.aclosing(rows):
+                async for done in rows:
+                    writer.write_line(done.line)
+                    stats.record(done.outcome)
+                    update(stats)
     finally:
         if pool is not None:
             await pool.close()
@@ -153,14 +155,18 @@ async def _finished_rows(
     limit: int,
     fingerprint: dict[str, Any],
     pool: WorkerPool | None,
-) -> AsyncIterator[Finished]:
+) -> AsyncGenerator[Finished, None]:
     """Encoded rows as articles finish, from this process or from the worker pool."""
     if pool is None:
-        async for item in drive(analyzer, work, limit=limit, fingerprint=fingerprint):
-            yield finished(item)
+        async with contextlib.aclosing(
+            drive(analyzer, work, limit=limit, fingerprint=fingerprint)
+        ) as rows:
+            async for item in rows:
+                yield finished(item)
     else:
-        async for done in drive_pool(pool, work, limit=limit):
-            yield done
+        async with contextlib.aclosing(drive_pool(pool, work, limit=limit)) as pooled:
+            async for done in pooled:
+                yield done
 
 
 async def _run_and_close(

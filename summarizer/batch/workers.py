@@ -20,7 +20,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,6 +29,7 @@ from ..config import Settings
 from ..errors import BackendError
 from ..inputs import Article
 from ..pipeline import Pipeline
+from ..schemas import SourceMetadata
 from .rows import Finished, WorkItem, analyse, error_row_for, finished
 from .stats import RowOutcome
 
@@ -49,7 +50,7 @@ def _article_to_json(article: Article) -> dict[str, Any]:
         "targets": list(article.targets),
         "input_notes": list(article.input_notes),
         "main_lines": list(article.main_lines) if article.main_lines is not None else None,
-        "metadata": dict(article.metadata),
+        "source": article.source.model_dump(mode="json") if article.source else None,
     }
 
 
@@ -64,7 +65,7 @@ def _article_from_json(data: dict[str, Any]) -> Article:
         targets=tuple(data.get("targets") or ()),
         input_notes=tuple(data.get("input_notes") or ()),
         main_lines=tuple(main_lines) if main_lines is not None else None,
-        metadata=dict(data.get("metadata") or {}),
+        source=SourceMetadata.model_validate(data["source"]) if data.get("source") else None,
     )
 
 
@@ -189,7 +190,7 @@ class WorkerPool:
         child.held.clear()
         self._finished.put_nowait(None)
 
-    async def drain(self) -> AsyncIterator[Finished]:
+    async def drain(self) -> AsyncGenerator[Finished, None]:
         """Close the children's input, then yield whatever they still finish."""
         for child in self._children:
             stdin = child.process.stdin

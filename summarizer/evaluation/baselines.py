@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..inputs import split_lines
+from ..lines import split_lines
 from ..quality import analyze_quality
 from ..schemas import StanceLabel
 from ..sentences import split_sentences

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..inputs import split_lines
+from ..lines import split_lines
 from ..schemas import ArticleAnalysis, Flag, FlagKind, Severity, Stance, StanceLabel
 from .fixtures import ARTICLE_HOLDER, ExpectedFlag, ExpectedStance, Fixture
 from .textnorm import fold, name_tokens, normalize_quote

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
-
-# Lines are split on \r\n, \r or \n only. str.splitlines() would also split on form feeds,
-# U+2028 and friends, and line numbers would then disagree with every editor and `wc -l`.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from ..lines import split_lines
+from ..schemas import SourceMetadata
 
 # Above this share of control characters a "text" is really a binary blob.
 _MAX_CONTROL_SHARE = 0.10
 DEFAULT_MAX_INPUT_CHARS = 2_000_000
-
-
-def split_lines(text: str) -> list[str]:
-    """Split text into lines exactly as counted in the input (1-based: line n is index n-1)."""
-    return _LINE_BREAK.split(text)
 
 
 def sha256_text(text: str) -> str:
@@ -125,7 +117,8 @@ class Article:
     input_notes: tuple[str, ...] = ()
     # For HTML input: the 1-based lines of `text` that the extractor judged to be the article.
     main_lines: tuple[int, ...] | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
+    # For HTML input: what the page's markup says of its source (authors, dates, publisher).
+    source: SourceMetadata | None = None
 
     @property
     def sha256(self) -> str:
@@ -149,7 +142,7 @@ class Article:
         max_chars: int = DEFAULT_MAX_INPUT_CHARS,
         input_notes: Sequence[str] = (),
         main_lines: Sequence[int] | None = None,
-        metadata: dict[str, str] | None = None,
+        source: SourceMetadata | None = None,
     ) -> Article:
         """Validate the pieces and build an Article; the id defaults to a hash of the text."""
         checked = check_text(text, article_id=id, max_chars=max_chars)
@@ -162,5 +155,5 @@ class Article:
             targets=normalize_targets(targets, article_id=article_id),
             input_notes=tuple(input_notes),
             main_lines=tuple(main_lines) if main_lines is not None else None,
-            metadata=dict(metadata or {}),
+            source=source,
         )

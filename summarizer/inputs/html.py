@@ -17,6 +17,7 @@ import trafilatura
 from trafilatura.utils import decode_file, load_html
 
 from ..errors import InputError
+from ..metadata import extract_from_tree
 from .article import DEFAULT_MAX_INPUT_CHARS, Article
 
 # An lxml.html element; typed loosely so that no lxml stubs are needed.
@@ -320,7 +321,6 @@ def article_from_html(
             "html: trafilatura found no main text in the page; all visible text was kept "
             "and only the plain-text detectors applied"
         )
-    meta["extractor"] = f"trafilatura {getattr(trafilatura, '__version__', '?')}"
     return Article.create(
         "\n".join(lines),
         id=article_id,
@@ -330,5 +330,5 @@ def article_from_html(
         max_chars=max_chars,
         input_notes=notes,
         main_lines=main,
-        metadata=meta,
+        source=extract_from_tree(tree, url=url, document=doc),
     )

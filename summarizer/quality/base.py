@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..inputs import split_lines
+from ..lines import split_lines
 from ..schemas import FlagKind, Severity
 
 # A sentence ends with one of these (Latin, CJK, Arabic, Devanagari full stops included),

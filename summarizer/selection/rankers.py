@@ -188,7 +188,7 @@ class LinearScorer:
 def load_model(path: str | None = None) -> LinearModel:
     """The model file at `path`, or the one shipped in summarizer/selection/data/."""
     if path is None:
-        text = resources.files("summarizer.selection").joinpath("data", MODEL_FILE).read_text()
+        text = (resources.files("summarizer.selection") / "data" / MODEL_FILE).read_text("utf-8")
     else:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()

@@ -7,7 +7,7 @@
 """
 
 from .actors import actor_stances, affiliations_of
-from .article import DEFAULT_MIN_CONFIDENCE, article_stances
+from .article import DEFAULT_MIN_CONFIDENCE, agreement, article_stances
 from .classifier import ModelFileError, load_model
 from .mentions import Mention, find_mentions, find_spans
 from .types import StanceJudgement
@@ -20,6 +20,7 @@ __all__ = [
     "StanceJudgement",
     "actor_stances",
     "affiliations_of",
+    "agreement",
     "article_stances",
     "evidence_problem",
     "find_mentions",

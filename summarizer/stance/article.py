@@ -200,3 +200,18 @@ def article_stances(
             continue
         out.append(aggregate(target, sentence_judgements(sentences, target, names), min_confidence))
     return out
+
+
+def agreement(sentence: Sentence, target: str, label: str) -> float:
+    """The classifier's probability of `label` for `target` in one sentence: how far a stance
+    another judge (a language model) proposed agrees with the measured component. A sentence
+    that does not name the target gives the neutral prior of an empty article (1.0 for
+    neutral, 0.0 otherwise); `mixed` counts as twice the weaker polar probability."""
+    judged = sentence_judgements([sentence], target)
+    if not judged:
+        return 1.0 if label == "neutral" else 0.0
+    probs = judged[0].probabilities
+    if label == "mixed":
+        return round(min(1.0, 2 * min(probs["negative"], probs["positive"])), 4)
+    wanted = {lab: cls for cls, lab in _LABEL_OF.items()}.get(label)
+    return round(float(probs[wanted]), 4) if wanted else 0.0

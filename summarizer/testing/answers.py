@@ -162,7 +162,8 @@ def _mentions(sentence: str, target: str) -> bool:
 
 
 def build_answer(request: ParsedRequest, *, grounded: bool = True) -> dict[str, Any]:
-    """A valid answer to the request's schema; grounded=False cites sentences that do not exist."""
+    """A valid answer to the request's schema (an abstractive answer, cut down to the fields
+    the schema asks for); grounded=False cites sentences and quotes that do not exist."""
     sents = request.sentences or [(0, "")]
     ids = [sid for sid, _ in sents]
     text = dict(sents)
@@ -171,11 +172,6 @@ def build_answer(request: ParsedRequest, *, grounded: bool = True) -> dict[str, 
     first3 = usable[:3] if len(usable) >= min(3, len(ids)) else ids[:3]
     schema = request.schema or {}
     properties = schema.get("properties")
-    extractive = (
-        "key_sentences" in properties
-        if isinstance(properties, dict)
-        else "key_sentences" in json.dumps(schema)
-    )
     wanted = schema_targets(schema) if schema else None
     targets = wanted if wanted is not None else request.targets
     lead_words = " ".join(text[ids[0]].split()).split(" ")
@@ -185,54 +181,39 @@ def build_answer(request: ParsedRequest, *, grounded: bool = True) -> dict[str, 
         headline_words.append(filler.pop(0))  # a too-short lead sentence borrows words
     headline = _clip_words(" ".join(headline_words), 110)
     missing = max(ids) + 50  # an id no article shown has
-    answer: dict[str, Any]
-    if extractive:
-        answer = {
-            "key_sentences": first3 if grounded else [missing, missing + 1, missing + 2],
-            "headline": _clip_words(" ".join(lead_words[:10]), 85),
-            "article_type": "news_report",
-            "stances": [],
-            "target_stances": [],
-        }
-        for target in targets:
-            where = next((sid for sid, s in sents if _mentions(s, target)), ids[0])
-            answer["target_stances"].append(
-                {"target": target, "label": "neutral", "sentence": where if grounded else missing}
-            )
-    else:
-        summary = " ".join(" ".join(text[i].split()) for i in ids[:2])
-        extra = iter(ids[2:])
-        while len(summary) < 20:
-            nxt = next(extra, None)
-            if nxt is None:
-                summary = (summary + " " + summary).strip() or "No article text was given."
-                break
-            summary += " " + " ".join(text[nxt].split())
-        answer = {
-            "headline": headline,
-            "summary": _clip_words(summary, 880),
-            "key_points": [
-                {"text": _clip_words(text[i], 290), "evidence": [i if grounded else missing]}
-                for i in first3
-            ],
-            "article_type": "news_report",
-            "stances": [],
-            "target_stances": [],
-            "flags": [],
-        }
-        for target in targets:
-            found = next((s for _sid, s in sents if target.casefold() in s.casefold()), None)
-            if found is None:
-                entry: dict[str, Any] = {"target": target, "label": "not_mentioned", "quote": None}
-            elif grounded:
-                entry = {"target": target, "label": "neutral", "quote": _clip_words(found, 480)}
-            else:
-                entry = {
-                    "target": target,
-                    "label": "neutral",
-                    "quote": "words this article never said",
-                }
-            answer["target_stances"].append(entry)
+    summary = " ".join(" ".join(text[i].split()) for i in ids[:2])
+    extra = iter(ids[2:])
+    while len(summary) < 20:
+        nxt = next(extra, None)
+        if nxt is None:
+            summary = (summary + " " + summary).strip() or "No article text was given."
+            break
+        summary += " " + " ".join(text[nxt].split())
+    answer: dict[str, Any] = {
+        "headline": headline,
+        "summary": _clip_words(summary, 880),
+        "key_points": [
+            {"text": _clip_words(text[i], 290), "evidence": [i if grounded else missing]}
+            for i in first3
+        ],
+        "article_type": "news_report",
+        "stances": [],
+        "target_stances": [],
+        "flags": [],
+    }
+    for target in targets:
+        found = next((s for _sid, s in sents if target.casefold() in s.casefold()), None)
+        if found is None:
+            entry: dict[str, Any] = {"target": target, "label": "not_mentioned", "quote": None}
+        elif grounded:
+            entry = {"target": target, "label": "neutral", "quote": _clip_words(found, 480)}
+        else:
+            entry = {
+                "target": target,
+                "label": "neutral",
+                "quote": "words this article never said",
+            }
+        answer["target_stances"].append(entry)
     if isinstance(properties, dict):  # answer exactly the fields the schema asks for
         answer = {k: v for k, v in answer.items() if k in properties}
     return answer

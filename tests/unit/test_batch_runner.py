@@ -30,16 +30,25 @@ from summarizer.schemas import (
     SCHEMA_VERSION,
     ArticleAnalysis,
     ArticleType,
+    ArticleTypeMethod,
+    HeadlineMethod,
     KeyPoint,
     Provenance,
     Quality,
+    SelectionMethod,
+    SourceMetadata,
     Summary,
 )
+from summarizer.schemas.source import MetaOrigin, SourcedDate, SourcedValue
 from summarizer.testing.corpus import synthetic_article
 
 
 class StandIn:
-    """Analyses instantly (or after `delays[id]`), fails for ids in `failures`, counts calls."""
+    """Analyses instantly (or after `delays[id]`), fails for ids in `failures`, counts calls.
+
+    `hold[id] = n` keeps that article in flight until n other analyses have finished: an
+    order of completion that does not depend on how busy the machine is.
+    """
 
     def __init__(
         self,
@@ -49,6 +58,7 @@ class StandIn:
         failures: dict[str, BaseException] | None = None,
         delays: dict[str, float] | None = None,
         default_delay: float = 0.0,
+        hold: dict[str, int] | None = None,
     ) -> None:
         self.settings = Settings(backend="openai", api_key="k", concurrency=concurrency)
         self.model = model
@@ -59,6 +69,15 @@ class StandIn:
         self.cancelled: list[str] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.hold = hold or {}
+        self.finished = 0
+        self._condition: asyncio.Condition | None = None
+
+    def _turn(self) -> asyncio.Condition:
+        """Signalled whenever an analysis finishes (made in the running loop on first use)."""
+        if self._condition is None:
+            self._condition = asyncio.Condition()
+        return self._condition
 
     def fingerprint(self) -> dict[str, Any]:
         return {"backend": "openai", "model": self.model, "mode": "abstractive",
@@ -73,11 +92,18 @@ class StandIn:
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delays.get(article.id, self.default_delay))
+            if article.id in self.hold:
+                async with self._turn():
+                    await self._turn().wait_for(lambda: self.finished >= self.hold[article.id])
         except asyncio.CancelledError:
             self.cancelled.append(article.id)
             raise
         finally:
             self.in_flight -= 1
+            self.finished += 1
+            if self.hold:
+                async with self._turn():
+                    self._turn().notify_all()
         if article.id in self.failures:
             raise self.failures[article.id]
         return record_for(article, self.model)
@@ -88,7 +114,8 @@ def record_for(article: Article, model: str = "m") -> ArticleAnalysis:
     return ArticleAnalysis(
         id=article.id,
         summary=Summary(
-            headline="Headline", text="Text.", key_points=[KeyPoint(text="k", evidence=[0])]
+            headline="Headline", text="Text.", key_points=[KeyPoint(text="k", evidence=[0])],
+            method=SelectionMethod.ranker, headline_method=HeadlineMethod.lead,
         ),
         article_type=ArticleType.news_report,
         quality=Quality(score=100, flags=[], clean_text=article.text),
@@ -96,6 +123,7 @@ def record_for(article: Article, model: str = "m") -> ArticleAnalysis:
             backend="openai", model=model, mode="abstractive", prompt_name="abstractive",
             prompt_version="abstractive@1", summarizer_version="0", input_sha256=article.sha256,
             prompt_tokens=100, completion_tokens=20, attempts=1, transient_retries=0, latency_ms=1,
+            article_type_method=ArticleTypeMethod.llm,
         ),
     )  # fmt: skip
 
@@ -274,8 +302,8 @@ def test_torn_last_line_is_repaired_and_its_article_redone(tmp_path: Path) -> No
 
 
 def test_concurrency_is_bounded_and_rows_come_in_completion_order(tmp_path: Path) -> None:
-    delays = {"a0": 0.3, "a1": 0.2}
-    stand_in = StandIn(concurrency=3, delays=delays, default_delay=0.01)
+    # a1 finishes after the 10 others, a0 after a1 too: it holds a slot all along.
+    stand_in = StandIn(concurrency=3, hold={"a1": 10, "a0": 11}, default_delay=0.001)
     out = tmp_path / "out.jsonl"
     run(stand_in, [corpus(tmp_path / "in.jsonl", 12)], out)
     ids = [r["id"] for r in read_out(out)]
@@ -408,7 +436,10 @@ def test_work_items_cross_the_process_boundary_unchanged() -> None:
         targets=["mayor"],
         input_notes=("decoded as cp1252",),
         main_lines=[1, 3],
-        metadata={"author": "X"},
+        source=SourceMetadata(
+            authors=[SourcedValue(value="X", from_=MetaOrigin.html_meta)],
+            published=SourcedDate(value="2024-05-14", from_=MetaOrigin.html_jsonld),
+        ),
     )
     wire = json.loads(json.dumps(_article_to_json(article)))
     assert _article_from_json(wire) == article

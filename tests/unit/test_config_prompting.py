@@ -56,16 +56,17 @@ def test_prompts_declare_versions_and_fence_the_article(name: str) -> None:
         sentences=[Sentence(id=0, line=1, text="Rebels took the city."),
                    Sentence(id=1, line=2, text=hostile)],
         targets=["Iran"],
-        slots=[],
     )  # fmt: skip
     system, user = messages
     assert system["role"] == "system" and user["role"] == "user"
     # The article only ever appears in the user message, inside one fence.
     assert "Rebels took the city" not in system["content"]
     assert user["content"].count("</article>") == 1
-    assert "[0] Rebels took the city." in user["content"]
+    assert "Rebels took the city." in user["content"]
     assert "‹/article›" in user["content"]
-    assert 'Targets: ["Iran"]' in user["content"]
+    if name == "abstractive":  # the extractive prompt only asks for the article type
+        assert "[0] Rebels took the city." in user["content"]
+        assert 'Targets: ["Iran"]' in user["content"]
 
 
 def test_unknown_prompt_is_a_config_error() -> None:

@@ -32,15 +32,19 @@ from summarizer.evaluation.textnorm import fold, name_tokens, normalize_name
 from summarizer.schemas import (
     ArticleAnalysis,
     ArticleType,
+    ArticleTypeMethod,
     Flag,
     FlagKind,
+    HeadlineMethod,
     KeyPoint,
     Provenance,
     Quality,
+    SelectionMethod,
     Sentence,
     Severity,
     Stance,
     StanceLabel,
+    StanceMethod,
     Summary,
 )
 
@@ -99,6 +103,8 @@ def stance(holder: str, target: str, label: str, evidence: str | None = "full su
         target=target,
         label=lab,
         evidence=None if lab is StanceLabel.not_mentioned else evidence,
+        confidence=0.9,
+        method=StanceMethod.rules,
     )
 
 
@@ -119,6 +125,8 @@ def record(
             headline=headline,
             text=text,
             key_points=[KeyPoint(text=t, evidence=e) for t, e in points],
+            method=SelectionMethod.ranker,
+            headline_method=HeadlineMethod.lead,
         ),
         stances=list(stances),
         article_type=ArticleType(article_type),
@@ -137,6 +145,7 @@ def record(
             attempts=2,
             transient_retries=0,
             latency_ms=1500,
+            article_type_method=ArticleTypeMethod.llm,
         ),
     )
 

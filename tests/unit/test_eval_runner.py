@@ -28,10 +28,14 @@ from summarizer.schemas import (
     SCHEMA_VERSION,
     ArticleAnalysis,
     ArticleType,
+    ArticleTypeMethod,
+    HeadlineMethod,
     KeyPoint,
     Provenance,
+    SelectionMethod,
     Stance,
     StanceLabel,
+    StanceMethod,
     Summary,
 )
 from summarizer.sentences import number_sentences
@@ -85,6 +89,8 @@ class ScriptedSummarizer:
                 key_points=[
                     KeyPoint(text=t, evidence=[s.id]) for t, s in zip(texts, top, strict=True)
                 ],
+                method=SelectionMethod.ranker,
+                headline_method=HeadlineMethod.lead,
             ),
             stances=[
                 Stance(
@@ -93,6 +99,8 @@ class ScriptedSummarizer:
                     label=StanceLabel.neutral,
                     evidence=top[0].text,
                     requested=True,
+                    confidence=0.7,
+                    method=StanceMethod.classifier,
                 )
                 for t in article.targets
             ],
@@ -112,6 +120,7 @@ class ScriptedSummarizer:
                 attempts=1,
                 transient_retries=0,
                 latency_ms=250,
+                article_type_method=ArticleTypeMethod.llm,
             ),
         )
 

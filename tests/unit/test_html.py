@@ -61,10 +61,11 @@ def test_article_from_html_text_main_lines_and_metadata() -> None:
     assert "window.tracking" not in article.text
     assert article.title == "Tram line to reopen after repairs"
     assert article.url == "https://gazette.example.com/news/tram-line-reopens"
-    assert article.metadata["author"] == "Anna Berg"
-    assert article.metadata["date"] == "2024-05-14"
-    assert article.metadata["sitename"] == "Example Gazette"
-    assert article.metadata["extractor"].startswith("trafilatura")
+    source = article.source
+    assert source is not None
+    assert [a.value for a in source.authors] == ["Anna Berg"]
+    assert source.published is not None and source.published.value.startswith("2024-05-14")
+    assert source.site_name is not None and source.site_name.value == "Example Gazette"
     main = [lines[n - 1] for n in article.main_lines or ()]
     assert main[0] == "Tram line to reopen after repairs"
     assert any(line.startswith("The city's oldest tram line") for line in main)

@@ -13,7 +13,14 @@ from summarizer.api import Summarizer
 from summarizer.config import load_settings
 from summarizer.errors import BackendError, GroundingError, InputError
 from summarizer.inputs import Article
-from summarizer.schemas import FlagKind, StanceLabel
+from summarizer.schemas import (
+    ArticleTypeMethod,
+    FlagKind,
+    HeadlineMethod,
+    SelectionMethod,
+    StanceLabel,
+    StanceMethod,
+)
 from tests.conftest import ScriptedBackend
 
 ARTICLE = """Skip to content
@@ -29,67 +36,110 @@ def summarizer(outputs: list[str], **overrides: Any) -> tuple[Summarizer, Script
     return Summarizer(settings, backend_instance=backend), backend
 
 
-GOOD = {
-    "key_sentences": [0, 1, 2],
-    "article_type": "news_report",
-    "stances": [{"slot": 0, "label": "supportive"}],
-    "target_stances": [{"target": "Iran", "label": "neutral", "sentence": 0}],
-}
+GOOD = {"article_type": "news_report"}
 
 
-def test_extractive_record_is_assembled_from_cited_sentences(clean_env: pytest.MonkeyPatch) -> None:
-    s, backend = summarizer([json.dumps(GOOD)])
+def abstractive(**changes: Any) -> dict[str, Any]:
+    """A valid abstractive answer for ARTICLE with target Iran, with some fields changed."""
+    answer: dict[str, Any] = {
+        "headline": "Iran pledges support to Damascus",
+        "summary": "Iran pledged full support to Damascus on Monday. Turkey urged reconciliation.",
+        "key_points": [
+            {"text": "Iran pledged full support to Damascus.", "evidence": [0]},
+            {"text": "Turkey urged Assad's government to reconcile.", "evidence": [1]},
+            {"text": "The clashes killed over 400 people.", "evidence": [2]},
+        ],
+        "article_type": "news_report",
+        "stances": [
+            {"holder": "Iran", "target": "Damascus", "label": "supportive",
+             "quote": "Iran pledged full support to Damascus on Monday."}
+        ],
+        "target_stances": [
+            {"target": "Iran", "label": "neutral",
+             "quote": "Iran pledged full support to Damascus on Monday."}
+        ],
+        "flags": [],
+    }  # fmt: skip
+    answer.update(changes)
+    return answer
+
+
+def test_extractive_record_is_made_by_the_components(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([json.dumps({"article_type": "analysis"})])
     result = s.summarize(ARTICLE, targets=["Iran", "Mars"], id="a1")
     assert result.id == "a1"
-    texts = [p.text for p in result.summary.key_points]
-    assert texts[0] == "Iran pledged full support to Damascus on Monday."
-    assert all(result.sentences[p.evidence[0]].text == p.text for p in result.summary.key_points)
+    points = result.summary.key_points
+    assert "Iran pledged full support to Damascus on Monday." in [p.text for p in points]
+    assert all(result.sentences[p.evidence[0]].text == p.text for p in points)
+    assert all(p.confidence is not None and 0 <= p.confidence <= 1 for p in points)
+    assert result.summary.method is SelectionMethod.ranker
+    assert result.summary.headline_method is HeadlineMethod.lead
     requested = [st for st in result.stances if st.requested]
-    assert [(st.target, st.label) for st in requested] == [
-        ("Iran", StanceLabel.neutral),
-        ("Mars", StanceLabel.not_mentioned),  # decided without asking the model
+    assert [(st.target, st.method) for st in requested] == [
+        ("Iran", StanceMethod.classifier),
+        ("Mars", StanceMethod.rules),
     ]
-    assert requested[1].evidence is None
-    actor = [st for st in result.stances if not st.requested]
-    assert (actor[0].holder, actor[0].target) == ("Iran", "Damascus")
-    assert actor[0].evidence == result.sentences[0].text
-    # The slot table the model chose from is in the prompt, and names only grounded pairs.
-    assert "[0] Iran -> Damascus, in sentence 0" in backend.requests[0][-1]["content"]
+    assert requested[1].label is StanceLabel.not_mentioned and requested[1].evidence is None
+    assert requested[0].evidence == result.sentences[requested[0].sentence_id or 0].text
+    assert all(0 <= st.confidence <= 1 for st in result.stances)
+    # The model named only the article type, and read neither the skip link nor the targets.
+    assert result.article_type.value == "analysis"
+    assert result.provenance.article_type_method is ArticleTypeMethod.llm
+    user = backend.requests[0][-1]["content"]
+    assert "Skip to content" not in user and "Mars" not in user
+    assert "Iran pledged full support" in user
     prov = result.provenance
     assert (prov.backend, prov.model, prov.attempts) == ("scripted", "script-1", 1)
     assert prov.prompt_tokens == 100 and prov.completion_tokens == 20
     assert prov.prompt_version.startswith("extractive@")
-    # The model saw neither the skip link nor Mars.
-    user = backend.requests[0][-1]["content"]
-    assert "Skip to content" not in user and "Mars" not in user
     assert "Skip to content" not in result.quality.clean_text
     assert any(f.kind is FlagKind.navigation_boilerplate for f in result.quality.flags)
 
 
-def test_ungrounded_answer_is_re_asked_with_the_error(clean_env: pytest.MonkeyPatch) -> None:
-    bad = {**GOOD, "key_sentences": [0, 0, 1]}  # only two distinct sentences
-    s, backend = summarizer([json.dumps(bad), json.dumps(GOOD)])
+def test_invalid_answer_is_re_asked_with_the_error(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([json.dumps({"article_type": "gossip"}), json.dumps(GOOD)])
     result = s.summarize(ARTICLE, targets=["Iran"])
     assert result.provenance.attempts == 2
     assert result.provenance.prompt_tokens == 200
     reask = backend.requests[1]
-    assert any("fewer than 3 distinct" in m.get("content", "") for m in reask)
+    assert any("article_type" in m.get("content", "") for m in reask[len(backend.requests[0]) :])
 
 
 def test_never_grounded_answer_becomes_a_clear_error(clean_env: pytest.MonkeyPatch) -> None:
-    bad = {**GOOD, "target_stances": [{"target": "Iran", "label": "opposed", "sentence": 3}]}
-    s, _ = summarizer([json.dumps(bad)] * 3, max_attempts=3)
+    bad = abstractive(
+        target_stances=[{"target": "Iran", "label": "opposed", "quote": "Iran bombed Mars."}]
+    )
+    s, _ = summarizer([json.dumps(bad)] * 3, max_attempts=3, mode="abstractive")
     with pytest.raises(GroundingError) as info:
         s.summarize(ARTICLE, targets=["Iran"], id="bad-1")
     err = info.value
     assert err.article_id == "bad-1" and err.attempts == 3
     assert any("target_stances" in f for f in err.fields)
-    assert err.last_raw_output and '"sentence": 3' in err.last_raw_output
+    assert err.last_raw_output and "Iran bombed Mars." in err.last_raw_output
     assert err.to_dict()["type"] == "grounding_error"
 
 
+def test_a_stance_toward_oneself_is_re_asked(clean_env: pytest.MonkeyPatch) -> None:
+    self_stance = {"holder": "Iranian officials", "target": "Iran", "label": "supportive",
+                   "quote": "Iranian officials downplayed the fall of Aleppo."}  # fmt: skip
+    s, backend = summarizer(
+        [json.dumps(abstractive(stances=[self_stance])), json.dumps(abstractive())],
+        mode="abstractive",
+    )
+    result = s.summarize(ARTICLE, targets=["Iran"])
+    assert result.provenance.attempts == 2
+    reask = " ".join(m.get("content", "") for m in backend.requests[1])
+    assert "toward itself" in reask or "own side" in reask
+    actor = [st for st in result.stances if not st.requested]
+    assert [(st.holder, st.target, st.method) for st in actor] == [
+        ("Iran", "Damascus", StanceMethod.llm)
+    ]
+    assert result.summary.method is SelectionMethod.llm
+    assert 0 <= actor[0].confidence <= 1
+
+
 def test_malformed_json_is_re_asked(clean_env: pytest.MonkeyPatch) -> None:
-    s, _ = summarizer(['{"key_sentences": [0, 1', json.dumps(GOOD)])
+    s, _ = summarizer(['{"article_type": "news', json.dumps(GOOD)])
     assert s.summarize(ARTICLE, targets=["Iran"]).provenance.attempts == 2
 
 
@@ -106,18 +156,39 @@ def test_article_of_only_boilerplate_is_an_input_error(clean_env: pytest.MonkeyP
     assert backend.requests == []
 
 
-def test_article_longer_than_the_context_is_cut_and_flagged(clean_env: pytest.MonkeyPatch) -> None:
+def _long_article() -> str:
     moods = ["calm", "tense", "long", "short", "heated", "quiet", "late"]
     cities = ["Lyon", "Graz", "Porto", "Turin", "Ghent", "Bergen", "Split", "Cork", "Brno"]
     topics = ["rail", "water", "schools", "housing", "ports", "power", "roads", "parks"]
-    paragraphs = [
+    return "\n".join(
         f"A {moods[i % 7]} council session in {cities[i % 9]} debated {topics[i % 8]} "
         f"and {topics[(i // 8) % 8]} before a vote."
         for i in range(400)
-    ]
-    text = "\n".join(paragraphs)
-    answer = {"key_sentences": [0, 1, 2], "article_type": "news_report", "stances": []}
-    s, _ = summarizer([json.dumps(answer)], n_ctx=4096)
+    )
+
+
+def test_extractive_path_reads_the_whole_of_a_long_article(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([json.dumps(GOOD)])
+    result = s.summarize(_long_article())
+    assert not [f for f in result.quality.flags if f.kind is FlagKind.context_overflow]
+    assert len(result.sentences) == 400, "the components judge every sentence"
+    assert backend.requests[0][-1]["content"].count("council session") == 8, "the model reads 8"
+
+
+def test_abstractive_article_longer_than_the_context_is_cut_and_flagged(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    lead = "A calm council session in Lyon debated rail and rail before a vote."
+    answer = {
+        "headline": "Council sessions debate rail before votes",
+        "summary": lead + " " + lead,
+        "key_points": [{"text": lead, "evidence": [0]}] * 3,
+        "article_type": "news_report",
+        "stances": [],
+        "flags": [],
+    }
+    s, _ = summarizer([json.dumps(answer)], mode="abstractive")
+    text = _long_article()
     result = s.summarize(text)
     overflow = [f for f in result.quality.flags if f.kind is FlagKind.context_overflow]
     assert len(overflow) == 1 and overflow[0].removed
@@ -157,8 +228,7 @@ def test_article_text_is_never_rendered_as_a_template(clean_env: pytest.MonkeyPa
         "A banner read {% for x in range(3) %}X{% endfor %} outside the hall.\n"
         "Officials said the vote would be repeated next week."
     )
-    answer = {"key_sentences": [0, 1, 2], "article_type": "news_report", "stances": []}
-    s, backend = summarizer([json.dumps(answer)])
+    s, backend = summarizer([json.dumps(GOOD)])
     result = s.summarize(hostile)
     user = backend.requests[0][-1]["content"]
     assert "{{ 7*7 }}" in user and "49" not in user
