@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import ConfigError
 from ..inputs import Article, split_lines
 from ..schemas import ArticleType, FlagKind, Severity, StanceLabel
+from .source import ExpectedSource
 
 FIXTURE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 ARTICLE_HOLDER = "article"
@@ -103,6 +104,8 @@ class Fixture(_Model):
     expected_stances: tuple[ExpectedStance, ...] = ()
     key_facts: tuple[str, ...] = Field(min_length=1, max_length=6)
     forbidden_strings: tuple[str, ...] = ()
+    # What the text states of its source (authors, dates, agencies, dateline); see source.py.
+    expected_source: ExpectedSource | None = None
     notes: str | None = None
 
     @field_validator("id")

@@ -41,7 +41,7 @@ _LOWER_NAMES = frozenset(
     }
 )
 # Counts that are reported but are not quality metrics (an unlabelled stance is not wrong).
-_NOT_GATEABLE = frozenset({"n_fixtures", "n_scored", "stances.extra"})
+_NOT_GATEABLE = frozenset({"n_fixtures", "n_scored", "stances.extra", "stances.confident"})
 
 # The gated metrics and their tolerances. The fixture set is small (24 articles, ~120 key
 # facts, ~80 labelled stances), so one article moves a per-fixture rate by ~4 points and one
@@ -58,11 +58,15 @@ DEFAULT_TOLERANCES: dict[str, tuple[float, str]] = {
     "flags.clean_body_rate": (0.05, "one fixture of 24 is 0.042"),
     "stances.accuracy": (0.10, "~40 matched pairs: one label is 2-3 points; labels are noisy"),
     "stances.macro_f1": (0.10, "macro-F1 over rare labels (mixed, not_mentioned) swings widely"),
-    "stances.coverage": (0.10, "actor stances are the model's free choice of at most 4"),
+    "stances.coverage": (0.10, "~80 expected pairs; the actor rules abstain below a threshold"),
+    "stances.accuracy_all": (0.05, "~80 expected pairs: one label is ~1 point"),
+    "stances.precision": (0.05, "~60 matched pairs: a wrong stance costs more than a missing one"),
+    "stances.precision_actors": (0.10, "~20 matched actor pairs: one label is ~5 points"),
     "summary.key_fact_recall": (0.05, "~120 facts: one article's 5 facts are ~4 points"),
     "summary.key_fact_recall_lexical": (0.05, "~120 facts: one article's 5 facts are ~4 points"),
     "summary.leakage_rate": (0.0, "a new leak of a forbidden string is never acceptable"),
     "summary.grounding_rate": (0.02, "citations are validated in the pipeline; should stay ~1.0"),
+    "source.all_fields": (0.03, "~100 labelled fields; deterministic extractors"),
 }
 
 

@@ -282,6 +282,25 @@ class StanceScores:
     matched_requested: int
     macro_f1: float | None
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    correct_requested: int = 0
+    matched_confident: int = 0  # matched stances produced with confidence >= CONFIDENT
+    correct_confident: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        """Right labels among produced stances that match an expected pair: a stance left
+        out costs nothing here (coverage says what was left out), a wrong one does."""
+        return ratio(self.correct, self.matched)
+
+    @property
+    def precision_actors(self) -> float | None:
+        """The same, over the stances of named actors only."""
+        return ratio(self.correct - self.correct_requested, self.matched - self.matched_requested)
+
+    @property
+    def precision_confident(self) -> float | None:
+        """The same, over stances produced with confidence >= CONFIDENT (calibration check)."""
+        return ratio(self.correct_confident, self.matched_confident)
 
     @property
     def accuracy(self) -> float | None:
@@ -309,6 +328,10 @@ class StanceScores:
         return ratio(self.matched - self.matched_requested, self.expected - self.expected_requested)
 
 
+# The confidence level the README promises is right at least 80% of the time.
+CONFIDENT = 0.8
+
+
 def stance_scores(pairs: Sequence[StancePair]) -> StanceScores:
     """Accuracy, macro-F1, coverage and a confusion table from matched pairs."""
     matched = [p for p in pairs if p.produced is not None]
@@ -319,6 +342,9 @@ def stance_scores(pairs: Sequence[StancePair]) -> StanceScores:
         row = confusion.setdefault(g.value, {})
         row[pr.value] = row.get(pr.value, 0) + 1
     requested = [p for p in pairs if p.expected.holder == ARTICLE_HOLDER]
+    confident = [
+        p for p in matched if p.produced is not None and p.produced.confidence >= CONFIDENT
+    ]
     return StanceScores(
         expected=len(pairs),
         matched=len(matched),
@@ -327,6 +353,9 @@ def stance_scores(pairs: Sequence[StancePair]) -> StanceScores:
         matched_requested=sum(1 for p in requested if p.produced is not None),
         macro_f1=label_macro_f1(gold, pred),
         confusion=confusion,
+        correct_requested=sum(1 for p in requested if p.correct),
+        matched_confident=len(confident),
+        correct_confident=sum(1 for p in confident if p.correct),
     )
 
 

@@ -30,6 +30,8 @@ HEADLINE_METRICS: list[tuple[str, str, str | None]] = [
     ("flags.macro_f1", "Flags: F1 (macro over kinds)", None),
     ("flags.clean_body_rate", "Articles with no false alarm on prose", None),
     ("stances.accuracy", "Stances: accuracy (matched pairs)", None),
+    ("stances.precision_actors", "Stances: precision of actor stances (matched)", None),
+    ("stances.precision_confident", "Stances: precision at confidence >= 0.8", None),
     ("stances.macro_f1", "Stances: macro-F1 (matched pairs)", _MAJ_F1),
     ("stances.accuracy_all", "Stances: accuracy (all expected pairs)", _MAJ_ACC),
     ("stances.coverage", "Stances: coverage of expected pairs", None),
@@ -39,6 +41,7 @@ HEADLINE_METRICS: list[tuple[str, str, str | None]] = [
     ("summary.key_fact_recall_lexical", "Key-fact recall (lexical)", _LEAD_KF_LEX),
     ("summary.leakage_rate", "Leakage rate (articles with forbidden strings)", _LEAD_LEAK),
     ("summary.grounding_rate", "Grounding rate (evidence that verifies)", None),
+    ("source.all_fields", "Source metadata: fields right (text-stated labels)", None),
 ]
 _BASELINE_NAMES = {
     _MAJ_F1: "majority class",

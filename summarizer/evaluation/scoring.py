@@ -38,6 +38,7 @@ from .metrics import (
     stance_scores,
     summary_units,
 )
+from .source import FieldScore, SourceReport, score_source
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class FixtureScore:
     lead3_leaked: list[str] = field(default_factory=list)
     grounding: list[GroundingCheck] = field(default_factory=list)
     article_type_ok: bool | None = None
+    source: dict[str, FieldScore] = field(default_factory=dict)
 
     @property
     def scored(self) -> bool:
@@ -184,6 +186,10 @@ class FixtureScore:
                 "leaked": self.lead3_leaked,
             },
             "leakage": {"forbidden": list(fx.forbidden_strings), "leaked": self.leaked},
+            "source_metadata": {
+                name: {"correct": f.correct, "expected": f.expected, "produced": f.produced}
+                for name, f in self.source.items()
+            },
             "grounding": {
                 "verified": sum(c.ok for c in self.grounding),
                 "total": len(self.grounding),
@@ -277,6 +283,8 @@ def score_fixture(item: LoadedFixture, outcome: Outcome, matcher: FactMatcher) -
     score.leaked = leaked_strings(fx.forbidden_strings, summary_units(record))
     score.grounding = grounding_checks(record, item.text)
     score.article_type_ok = record.article_type in fx.article_types
+    if fx.expected_source is not None:
+        score.source = score_source(fx.expected_source, record.source)
     return score
 
 
@@ -334,12 +342,25 @@ def aggregate(
     pairs = [p for s in scored for p in s.stance_pairs]
     st = stance_scores(pairs)
     metrics["stances.accuracy"] = st.accuracy
+    metrics["stances.precision"] = st.precision
+    metrics["stances.precision_actors"] = st.precision_actors
+    metrics["stances.precision_confident"] = st.precision_confident
+    metrics["stances.confident"] = float(st.matched_confident)
     metrics["stances.macro_f1"] = st.macro_f1
     metrics["stances.accuracy_all"] = st.accuracy_all
     metrics["stances.coverage"] = st.coverage
     metrics["stances.coverage_requested"] = st.coverage_requested
     metrics["stances.coverage_actors"] = st.coverage_actors
     metrics["stances.extra"] = float(sum(len(s.extra_stances) for s in scored))
+
+    # Source metadata: per-field accuracy over the fixtures that label the field.
+    sources = SourceReport()
+    for s in scored:
+        sources.add(s.fixture.id, s.source)
+    for name in sorted(sources.scored):
+        metrics[f"source.{name}"] = sources.accuracy(name)
+    metrics["source.all_fields"] = sources.overall()
+    metrics["source.line_accuracy"] = sources.line_accuracy()
 
     # Summary: key facts (micro over facts), leakage, grounding.
     metrics["summary.key_fact_recall"] = fact_recall([r for s in scored for r in s.facts])

@@ -95,7 +95,13 @@ def flag(kind: str, start: int, end: int, severity: str = "warning") -> Flag:
     )
 
 
-def stance(holder: str, target: str, label: str, evidence: str | None = "full support") -> Stance:
+def stance(
+    holder: str,
+    target: str,
+    label: str,
+    evidence: str | None = "full support",
+    confidence: float = 0.9,
+) -> Stance:
     """A produced stance."""
     lab = StanceLabel(label)
     return Stance(
@@ -103,7 +109,7 @@ def stance(holder: str, target: str, label: str, evidence: str | None = "full su
         target=target,
         label=lab,
         evidence=None if lab is StanceLabel.not_mentioned else evidence,
-        confidence=0.9,
+        confidence=confidence,
         method=StanceMethod.rules,
     )
 
@@ -326,6 +332,27 @@ def test_stance_scores_accuracy_coverage_and_macro_f1() -> None:
         "not_mentioned": {"neutral": 1},
         "supportive": {"supportive": 1},
     }
+
+
+def test_stance_precision_counts_only_what_was_said() -> None:
+    fx = fixture(
+        expected_stances=[
+            {"holder": "article", "target": "Iran", "label": "neutral"},
+            {"holder": "Iran", "target": "Assad", "label": "supportive"},
+            {"holder": "Turkey", "target": "Assad", "label": "opposed"},
+            {"holder": "Russia", "target": "Assad", "label": "supportive"},
+        ]
+    )
+    produced = [
+        stance("article", "Iran", "neutral", confidence=0.55),
+        stance("Iran", "Assad", "supportive", confidence=0.85),
+        stance("Turkey", "Assad", "supportive", confidence=0.6),  # wrong, and unsure
+    ]  # Russia -> Assad left out: costs coverage, not precision
+    scores = stance_scores(match_stances(fx, produced)[0])
+    assert scores.precision == pytest.approx(2 / 3)
+    assert scores.precision_actors == pytest.approx(1 / 2)
+    assert scores.matched_confident == 1 and scores.precision_confident == 1.0
+    assert scores.accuracy_all == 0.5
 
 
 def test_label_macro_f1_punishes_predicting_one_label() -> None:
