@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Coroutine
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -40,8 +41,12 @@ class LoopThread:
 
     def run(self, awaitable: Coroutine[Any, Any, T] | Awaitable[T]) -> T:
         """Run a coroutine (or any awaitable) to completion on the private loop."""
+        return self.submit(awaitable).result()
+
+    def submit(self, awaitable: Coroutine[Any, Any, T] | Awaitable[T]) -> Future[T]:
+        """Start a coroutine on the private loop; its result arrives in the returned future."""
         coro = awaitable if asyncio.iscoroutine(awaitable) else _await(awaitable)
-        return asyncio.run_coroutine_threadsafe(coro, self._running_loop()).result()
+        return asyncio.run_coroutine_threadsafe(coro, self._running_loop())
 
     def close(self) -> None:
         """Finish async generators and the default executor, then stop the loop and thread."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +18,8 @@ from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
 from .errors import ConfigError, InputError, SummarizerError
 from .evaluation import compare_runs, run_eval
-from .inputs import load_article, read_stdin_article
+from .inputs import is_url, load_article, read_stdin_article
+from .logs import LEVELS, configure_logging
 from .quality import analyze_quality
 from .schemas.export import SCHEMA_FILE, schema_json
 
@@ -49,12 +52,46 @@ def _model_options(func: F) -> F:
 
 _SETTING_OPTIONS = (
     "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
-    "concurrency", "workers",
+    "concurrency", "workers", "respect_robots",
 )  # fmt: skip
+_LOG_META = "summarizer.log"
 
 
 def _settings(**kwargs: Any) -> Settings:
-    return load_settings(**{k: kwargs.get(k) for k in _SETTING_OPTIONS})
+    given = {k: kwargs.get(k) for k in _SETTING_OPTIONS}
+    ctx = click.get_current_context(silent=True)
+    level, as_json = ctx.meta.get(_LOG_META, (None, None)) if ctx is not None else (None, None)
+    return load_settings(**given, log_level=level, log_json=as_json)
+
+
+def _log_options(func: F) -> F:
+    """--log-level and --log-json for a command; logging is set up before the command runs.
+
+    Precedence as for every setting: the flag, else SUMMARIZER_LOG_LEVEL / SUMMARIZER_LOG_JSON,
+    else warnings and errors only, one line each.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, log_level: str | None, log_json: bool, **kwargs: Any) -> Any:
+        level = log_level or os.environ.get("SUMMARIZER_LOG_LEVEL") or "warning"
+        env_json = os.environ.get("SUMMARIZER_LOG_JSON", "").strip().lower()
+        as_json = log_json or env_json in {"1", "true", "yes", "on"}
+        try:
+            configure_logging(level, json=as_json)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="SUMMARIZER_LOG_LEVEL") from None
+        click.get_current_context().meta[_LOG_META] = (level.lower(), as_json)
+        return func(*args, **kwargs)
+
+    wrapper = click.option(
+        "--log-json", is_flag=True, help="Log one JSON object per event (to stderr)."
+    )(wrapper)
+    level_option = click.option(
+        "--log-level",
+        type=click.Choice(list(LEVELS), case_sensitive=False),
+        help="Log events at this level and above to stderr (default: warning).",
+    )
+    return level_option(wrapper)  # type: ignore[return-value]
 
 
 @contextmanager
@@ -83,22 +120,31 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@_log_options
+@click.argument("source", metavar="FILE|URL")
 @click.option("--targets", "-t", multiple=True, help="A name to get the article's stance on.")
+@click.option("--respect-robots", is_flag=True, default=None, help="Obey robots.txt for a URL.")
 @_model_options
-def summarize(file: Path, targets: tuple[str, ...], **kwargs: Any) -> None:
-    """Analyse one article (text, Markdown or HTML file, or - for stdin); print JSON."""
+def summarize(source: str, targets: tuple[str, ...], **kwargs: Any) -> None:
+    """Analyse one article (text, Markdown or HTML file, an http(s) URL, or - for stdin);
+    print JSON."""
     with _friendly_errors():
         settings = _settings(**kwargs)
-        if str(file) == "-":
-            article = read_stdin_article(targets=targets, max_chars=settings.max_input_chars)
+        if is_url(source):
+            summarizer = Summarizer(settings)
+            result = summarizer.summarize(url=source.strip(), targets=targets)
         else:
-            article = load_article(file, targets=targets, max_chars=settings.max_input_chars)
-        result = Summarizer(settings).summarize(article)
+            if source == "-":
+                article = read_stdin_article(targets=targets, max_chars=settings.max_input_chars)
+            else:
+                path = Path(source)
+                article = load_article(path, targets=targets, max_chars=settings.max_input_chars)
+            result = Summarizer(settings).summarize(article)
         click.echo(result.model_dump_json(indent=2))
 
 
 @cli.command()
+@_log_options
 @click.option("--write", is_flag=True, help="Rewrite schemas/article_analysis.schema.json.")
 def schema(write: bool) -> None:
     """Print the JSON Schema of the output record."""
@@ -111,6 +157,7 @@ def schema(write: bool) -> None:
 
 
 @cli.command()
+@_log_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
 def flags(files: tuple[Path, ...], text_only: bool) -> None:
@@ -136,6 +183,7 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 
 
 @cli.command()
+@_log_options
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--concurrency", type=int, help="Articles in flight at once.")
@@ -151,6 +199,9 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 @click.option("--targets", "-t", multiple=True, help="Targets for rows that name none.")
 @click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--progress/--no-progress", default=None, help="Default: on for a terminal.")
+@click.option(
+    "--respect-robots", is_flag=True, default=None, help="Obey robots.txt for URL inputs."
+)
 @_model_options
 def batch(
     inputs: tuple[str, ...],
@@ -166,7 +217,8 @@ def batch(
     progress: bool | None,
     **kwargs: Any,
 ) -> None:
-    """Analyse many articles (files, folders, JSONL, or - for stdin) into OUTPUT JSONL."""
+    """Analyse many articles (files, folders, JSONL, lists of URLs, or - for stdin) into
+    OUTPUT JSONL."""
     with _friendly_errors():
         settings = _settings(concurrency=concurrency, workers=workers, **kwargs)
         options = BatchOptions(
@@ -184,6 +236,7 @@ def batch(
 
 
 @cli.group(name="eval", invoke_without_command=True)
+@_log_options
 @click.option(
     "--fixtures",
     type=click.Path(file_okay=False, path_type=Path),
@@ -228,6 +281,7 @@ def eval_(
 
 
 @eval_.command(name="compare")
+@_log_options
 @click.argument("run_a", type=click.Path(path_type=Path))
 @click.argument("run_b", type=click.Path(path_type=Path))
 def eval_compare(run_a: Path, run_b: Path) -> None:

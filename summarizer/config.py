@@ -80,6 +80,22 @@ class Settings(BaseSettings):
         description="Below this confidence an actor stance is dropped and a requested "
         "target's stance becomes neutral (abstain rather than guess)",
     )
+    log_level: Literal["debug", "info", "warning", "error"] | None = Field(
+        default=None, description="Log to stderr at this level; unset: the library logs nothing"
+    )
+    log_json: bool = Field(default=False, description="One JSON object per log line")
+    fetch_timeout: float = Field(default=30.0, gt=0, description="Seconds for fetching one URL")
+    fetch_max_bytes: int = Field(
+        default=10_000_000, ge=1_000, description="Largest page body fetched (after gzip)"
+    )
+    fetch_per_host: int = Field(default=2, ge=1, le=64, description="Fetches at once per host")
+    respect_robots: bool = Field(default=False, description="Obey robots.txt when fetching URLs")
+    user_agent: str | None = Field(default=None, description="User-Agent for fetching URLs")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("model_path")
     @classmethod

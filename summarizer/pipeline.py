@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 from functools import lru_cache
@@ -17,10 +18,12 @@ from .backends import Backend, GenerationRequest, make_backend
 from .cache import Cache, DiskCache
 from .config import Settings
 from .errors import InputError
+from .events import Emitter, article_scope
 from .grounding import GroundingContext, normalize_quote
 from .inputs import Article
 from .judge import judge
 from .lines import split_lines
+from .logs import register_secret
 from .metadata import extract_from_text, merge
 from .prepared import Prepared
 from .prompting import Prompt, load_prompt
@@ -79,22 +82,42 @@ def code_fingerprint() -> str:
 class Pipeline:
     """Runs articles through one backend with one prompt; holds no per-article state."""
 
-    def __init__(self, settings: Settings, backend: Backend, cache: Cache | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        cache: Cache | None = None,
+        *,
+        events: Emitter | None = None,
+    ) -> None:
         self._settings = settings
         self.backend = backend
         self.cache = cache
         self.mode = settings.resolved_mode
         self.prompt: Prompt = load_prompt(self.mode)
         self.max_tokens = settings.max_tokens
+        if settings.api_key is not None:
+            register_secret(settings.api_key.get_secret_value())  # never in a log line
+        # Where the model is served, for the spans' server.address (None: in-process).
+        server = settings.base_url
+        if server is None and backend.name == "openai":
+            server = "https://api.openai.com/v1"
+        self.events = events if events is not None else Emitter()
+        self.events.bind(backend=backend.name, model=backend.model, server_url=server)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, cache: Cache | None = None, backend: Backend | None = None
+        cls,
+        settings: Settings,
+        *,
+        cache: Cache | None = None,
+        backend: Backend | None = None,
+        events: Emitter | None = None,
     ) -> Pipeline:
         """The pipeline the settings describe; a cache folder in the settings opens a cache."""
         if cache is None and settings.cache_dir is not None:
             cache = DiskCache(Path(settings.cache_dir))
-        return cls(settings, backend or make_backend(settings), cache)
+        return cls(settings, backend or make_backend(settings), cache, events=events)
 
     @property
     def settings(self) -> Settings:
@@ -237,23 +260,45 @@ class Pipeline:
             article_id=prepared.article.id,
         )
 
-    async def analyze(self, article: Article) -> ArticleAnalysis:
-        """The full flow for one article, consulting the cache first when there is one."""
+    async def analyze(
+        self, article: Article, *, failure_level: int = logging.WARNING
+    ) -> ArticleAnalysis:
+        """The full flow for one article, consulting the cache first when there is one.
+
+        Started, cache-hit, finished and failed events (and the article's span) go through
+        `self.events`; a failure is reported at `failure_level` and raised. A caller that
+        hands the exception to its own caller passes a lower level, so the same failure
+        is not printed twice.
+        """
+        with article_scope(self.events, article.id, failure_level=failure_level) as scope:
+            key = self.cache_key(article) if self.cache is not None else None
+            record = self._from_cache(article, key)
+            if record is not None:
+                scope.cache_hit()
+            else:
+                record = await self._analyze(article, key)
+            scope.finished(record)
+            return record
+
+    def _from_cache(self, article: Article, key: str | None) -> ArticleAnalysis | None:
+        """The cached record for this article under this configuration, if any."""
+        if self.cache is None or key is None:
+            return None
+        hit = self.cache.get(key)
+        if hit is None:
+            return None
+        try:
+            record = ArticleAnalysis.model_validate(hit)
+        except ValueError:
+            return None  # a stale or corrupt entry is recomputed, never trusted
+        provenance = record.provenance.model_copy(update={"cached": True})
+        return record.model_copy(
+            update={"id": article.id, "url": article.url or record.url, "provenance": provenance}
+        )
+
+    async def _analyze(self, article: Article, key: str | None) -> ArticleAnalysis:
+        """Prepare, judge, call the model, assemble the record, store it in the cache."""
         start = time.perf_counter()
-        key = self.cache_key(article) if self.cache is not None else None
-        if self.cache is not None and key is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                try:
-                    record = ArticleAnalysis.model_validate(hit)
-                except ValueError:
-                    record = None  # a stale or corrupt entry is recomputed, never trusted
-                if record is not None:
-                    provenance = record.provenance.model_copy(update={"cached": True})
-                    return record.model_copy(
-                        update={"id": article.id, "url": article.url or record.url,
-                                "provenance": provenance}
-                    )  # fmt: skip
         prepared = self.prepare(article)
         judgements = judge(prepared, self._settings) if self.mode == "extractive" else None
         generation = await self.backend.generate(self.request(prepared))

@@ -12,6 +12,7 @@ import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
+from .. import events
 from ..errors import BackendError, GroundingError
 from ..schemas.answers import validation_context
 from . import instructor_checks
@@ -245,12 +246,68 @@ def _call_kwargs(request: GenerationRequest) -> dict[str, Any]:
     }
 
 
+def answer_fields(request: GenerationRequest, raw: str) -> list[str]:
+    """The fields of a raw answer that fail validation (what a re-ask is about).
+
+    Instructor keeps the validation error to itself, so the answer the CallLog saw is checked
+    again: only on re-asks, which cost a model call each, so the extra validation is noise.
+    """
+    start, end = raw.find("{"), raw.rfind("}")
+    text = raw[start : end + 1] if 0 <= start < end else raw  # fenced (md_json) answers too
+    try:
+        request.response_model.model_validate_json(text)
+    except ValidationError as exc:
+        return _failed_fields(exc) or ["(answer)"]
+    except ValueError:
+        return ["(answer)"]
+    return []
+
+
+def _before_call(log: CallLog, request: GenerationRequest) -> int:
+    """The attempt number of the call about to be made; reports the re-ask it stands for."""
+    if log.calls:  # an earlier answer was given and instructor asks again: it failed validation
+        events.reask(log.calls, answer_fields(request, log.last_output))
+    return log.calls + 1
+
+
+def _watched(
+    create: Callable[..., Any], log: CallLog, request: GenerationRequest
+) -> Callable[..., Any]:
+    """A blocking create reporting each call (span, events) and each re-ask."""
+
+    def watched(**kwargs: Any) -> Any:
+        attempt = _before_call(log, request)
+        with events.model_call(attempt, max_tokens=kwargs.get("max_tokens")) as call:
+            before = (log.prompt_tokens, log.completion_tokens)
+            response = create(**kwargs)
+            call.done(response, log.prompt_tokens - before[0], log.completion_tokens - before[1])
+            return response
+
+    return watched
+
+
+def _awatched(
+    create: Callable[..., Any], log: CallLog, request: GenerationRequest
+) -> Callable[..., Any]:
+    """The coroutine twin of _watched."""
+
+    async def watched(**kwargs: Any) -> Any:
+        attempt = _before_call(log, request)
+        with events.model_call(attempt, max_tokens=kwargs.get("max_tokens")) as call:
+            before = (log.prompt_tokens, log.completion_tokens)
+            response = await create(**kwargs)
+            call.done(response, log.prompt_tokens - before[0], log.completion_tokens - before[1])
+            return response
+
+    return watched
+
+
 def structured_call(
     raw_create: Callable[[CallLog], Callable[..., Any]], mode: str, request: GenerationRequest
 ) -> Generation:
     """Run a blocking create under instructor: validation, re-asks, and our error types."""
     log = CallLog()
-    create = instructor_create(raw_create(log), mode)
+    create = instructor_create(_watched(raw_create(log), log, request), mode)
     try:
         with validation_context(request.context):
             value = create(**_call_kwargs(request))
@@ -264,7 +321,7 @@ async def astructured_call(
 ) -> Generation:
     """The async twin of structured_call, for coroutine create functions."""
     log = CallLog()
-    create = instructor_create(raw_create(log), mode)
+    create = instructor_create(_awatched(raw_create(log), log, request), mode)
     try:
         with validation_context(request.context):
             value = await create(**_call_kwargs(request))

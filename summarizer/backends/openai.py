@@ -19,6 +19,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from .. import events
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from .base import BaseBackend, CallLog, Generation, GenerationRequest, astructured_call
@@ -82,6 +83,13 @@ class _BackoffHonouringRetryAfter:
         if hinted is not None:
             return min(hinted, self.max_wait)
         return float(self.jitter(state))
+
+
+def _report_retry(state: RetryCallState) -> None:
+    """Tell the log, hooks and the call's span that a transient failure is retried, and when."""
+    error = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    events.transient_retry(state.attempt_number, float(wait), error)
 
 
 class OpenAIBackend(BaseBackend):
@@ -154,6 +162,7 @@ class OpenAIBackend(BaseBackend):
                 retry=retry_if_exception(is_transient),
                 stop=stop_after_attempt(settings.max_transient_retries + 1),
                 wait=_BackoffHonouringRetryAfter(settings.retry_max_wait),
+                before_sleep=_report_retry,
                 reraise=True,
             )
             try:

@@ -13,9 +13,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ..aio import LoopThread
+from ..cache import DiskCache
 from ..config import Settings
 from ..errors import BackendError, ConfigError
-from ..inputs import Article, items_from_objects
+from ..events import Emitter
+from ..inputs import Article, Fetcher, FetchOptions, items_from_objects, resolve_urls
 from .plan import BatchOptions, Work, plan
 from .rows import Analyzer, BatchItem, Finished, WorkItem, analyse, finished
 from .stats import BatchStats
@@ -161,30 +163,38 @@ async def asummarize_many(
     articles: Iterable[Article | str | dict[str, Any]],
     *,
     concurrency: int | None = None,
+    events: Emitter | None = None,
 ) -> AsyncGenerator[BatchItem, None]:
     """Analyse many articles concurrently; yield one BatchItem per article as each finishes.
 
     `articles` is consumed lazily. Strings are article texts; dicts are rows as in a JSONL
-    input ({"id", "text" | "html", "title", "url", "targets"}). Duplicate ids and unusable
-    inputs come back as error items, never as exceptions.
+    input ({"id", "text" | "html", "title", "url", "targets"}; a row with a `url` and no
+    text or html is fetched). Duplicate ids and unusable inputs come back as error items,
+    never as exceptions.
     """
     settings = analyzer.settings
     fingerprint = analyzer.fingerprint()
+    limit = in_flight_limit(settings, concurrency)
+    cache = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
+    fetcher = Fetcher(FetchOptions.from_settings(settings), cache=cache, events=events)
     work = plan(
-        items_from_objects(articles),
+        resolve_urls(items_from_objects(articles), fetcher, limit),
         fingerprint=fingerprint,
         options=BatchOptions(),
         max_chars=settings.max_input_chars,
         stats=BatchStats(),
+        events=events,
     )
-    limit = in_flight_limit(settings, concurrency)
     # Closed explicitly: when the caller stops early, the articles in flight are cancelled
     # now, not whenever the event loop gets round to finalising the inner generator.
-    async with contextlib.aclosing(
-        drive(analyzer, work, limit=limit, fingerprint=fingerprint)
-    ) as rows:
-        async for item in rows:
-            yield item
+    try:
+        async with contextlib.aclosing(
+            drive(analyzer, work, limit=limit, fingerprint=fingerprint)
+        ) as rows:
+            async for item in rows:
+                yield item
+    finally:
+        fetcher.close()
 
 
 def summarize_many(
@@ -192,6 +202,7 @@ def summarize_many(
     articles: Iterable[Article | str | dict[str, Any]],
     *,
     concurrency: int | None = None,
+    events: Emitter | None = None,
 ) -> Generator[BatchItem, None, None]:
     """Blocking counterpart of asummarize_many: yields items as they finish.
 
@@ -199,7 +210,7 @@ def summarize_many(
     already has a running loop (a notebook). Stopping the iteration early cancels the
     articles still in flight.
     """
-    agen = asummarize_many(analyzer, articles, concurrency=concurrency)
+    agen = asummarize_many(analyzer, articles, concurrency=concurrency, events=events)
     runner = LoopThread("summarizer-batch")
     try:
         while True:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InputError
+from ..events import DEFAULT, Emitter
 from ..inputs import InputItem
 from .jsonl import OutputIndex, RunKey, key_digest
 from .rows import BatchItem, WorkItem, error_row, run_key
@@ -41,6 +43,20 @@ def is_done(index: OutputIndex | None, row_id: str, key: RunKey, options: BatchO
     return info.ok or not options.retry_errors
 
 
+def redo_reason(
+    index: OutputIndex | None, row_id: str, key: RunKey, options: BatchOptions
+) -> str | None:
+    """Why an id the output already holds is analysed again (None: the output has no row)."""
+    info = index.rows.get(row_id) if index is not None else None
+    if info is None:
+        return None
+    if options.force:
+        return "forced"
+    if info.key != key_digest(key):
+        return "changed"  # the input, or the prompt, schema, model or mode
+    return "retry_errors" if not info.ok else None
+
+
 def plan(
     items: Iterator[InputItem],
     *,
@@ -49,8 +65,48 @@ def plan(
     max_chars: int,
     stats: BatchStats,
     index: OutputIndex | None = None,
+    events: Emitter | None = None,
 ) -> Iterator[Work]:
-    """Filter the input to this shard, reject duplicates and bad rows, skip finished work."""
+    """Filter the input to this shard, reject duplicates and bad rows, skip finished work.
+
+    Resume decisions are events (resume.skipped, resume.redo), and so is every error row
+    decided here (article.failed): with the pipeline's events, one per row written.
+    """
+    events = events or DEFAULT
+    for work in _plan(items, fingerprint, options, max_chars, stats, index, events):
+        if isinstance(work, BatchItem):
+            error = work.error or {}
+            events.emit(
+                "article.failed",
+                f"{error.get('type')}: {error.get('message')}",
+                level=logging.WARNING,
+                article_id=work.id,
+                error_type=str(error.get("type")),
+                attempt=0,
+                source=error.get("source"),
+            )
+        yield work
+
+
+def _skip(events: Emitter, stats: BatchStats, row_id: str, source: str) -> None:
+    stats.skipped += 1
+    events.emit(
+        "resume.skipped",
+        "already in the output with the same input and configuration",
+        article_id=row_id,
+        source=source,
+    )
+
+
+def _plan(
+    items: Iterator[InputItem],
+    fingerprint: dict[str, Any],
+    options: BatchOptions,
+    max_chars: int,
+    stats: BatchStats,
+    index: OutputIndex | None,
+    events: Emitter,
+) -> Iterator[Work]:
     # Ids seen so far: the one structure that grows with the input (tens of bytes per id).
     seen: set[str] = set()
     for item in items:
@@ -62,7 +118,7 @@ def plan(
             row_id = f"{item.id}@{item.source}"
             key = run_key(fingerprint, item.input_hash())
             if is_done(index, row_id, key, options):
-                stats.skipped += 1
+                _skip(events, stats, row_id, item.source)
                 continue
             message = f"{item.source}: duplicate id {item.id!r}; the first occurrence was used"
             error = {"type": "duplicate_id", "message": message, "attempts": 0}
@@ -80,7 +136,7 @@ def plan(
                 error = {**exc.to_dict(), "message": message}
                 yield _claim(index, error_row(item.id, error, item.source, key))
             else:
-                stats.skipped += 1
+                _skip(events, stats, item.id, item.source)
             continue
         except Exception as exc:  # a bug in a reader (e.g. the HTML extractor): still one row
             key = run_key(fingerprint, item.input_hash())
@@ -89,9 +145,16 @@ def plan(
             continue
         if article.id != item.id:  # an Article made without an id is named by its content
             article = replace(article, id=item.id)
-        if is_done(index, item.id, run_key(fingerprint, article.sha256), options):
-            stats.skipped += 1
+        key = run_key(fingerprint, article.sha256)
+        if is_done(index, item.id, key, options):
+            _skip(events, stats, item.id, item.source)
             continue
+        reason = redo_reason(index, item.id, key, options)
+        if reason is not None:
+            events.emit(
+                "resume.redo", f"in the output already; analysed again ({reason})",
+                article_id=item.id, reason=reason, source=item.source,
+            )  # fmt: skip
         if index is not None:
             index.supersede(item.id)
         yield WorkItem(id=item.id, source=item.source, article=article)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -21,8 +22,11 @@ from typing import Any, BinaryIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..cache import DiskCache
+from ..config import Settings
 from ..errors import ConfigError
-from ..inputs import check_inputs, iter_inputs
+from ..events import DEFAULT, Emitter
+from ..inputs import Fetcher, FetchOptions, check_inputs, iter_inputs, resolve_urls
 from .drive import drive, drive_pool, in_flight_limit
 from .jsonl import JsonlWriter, compact, scan_output
 from .plan import BatchOptions, Work, plan
@@ -92,8 +96,10 @@ async def arun_batch(
     options: BatchOptions,
     *,
     stdin: BinaryIO | None = None,
+    events: Emitter | None = None,
 ) -> BatchStats:
     """The batch itself, with a ready analyzer: see run_batch."""
+    events = events or DEFAULT
     check_inputs(inputs)
     settings = analyzer.settings
     limit = in_flight_limit(
@@ -118,16 +124,33 @@ async def arun_batch(
         )
     if index.invalid_lines:
         stats.notes.append(f"{index.invalid_lines:,} unreadable lines in the output were removed")
+    events.emit(
+        "resume.scan",
+        f"{len(index):,} rows already in {output}",
+        rows=len(index), repaired_bytes=index.repaired_bytes, invalid_lines=index.invalid_lines,
+        force=options.force, retry_errors=options.retry_errors,
+    )  # fmt: skip
+    events.emit(
+        "batch.started",
+        f"{len(inputs)} input(s) -> {output}; {limit} in flight, {settings.workers} process(es)",
+        inputs=list(inputs), output=str(output), concurrency=limit, workers=settings.workers,
+    )  # fmt: skip
+    fetcher = page_fetcher(settings, events)
     work = plan(
-        iter_inputs(inputs, stdin=stdin, output=output),
+        resolve_urls(iter_inputs(inputs, stdin=stdin, output=output), fetcher, limit),
         fingerprint=fingerprint,
         options=options,
         max_chars=settings.max_input_chars,
         stats=stats,
         index=index,
+        events=events,
     )
     started = time.perf_counter()
-    pool = WorkerPool(settings, settings.workers, fingerprint) if settings.workers > 1 else None
+    pool = (
+        WorkerPool(settings, settings.workers, fingerprint, events=events)
+        if settings.workers > 1
+        else None
+    )
     try:
         with writer, _progress_bar(_want_progress(options)) as update:
             if pool is not None:
@@ -139,6 +162,7 @@ async def arun_batch(
                     stats.record(done.outcome)
                     update(stats)
     finally:
+        fetcher.close()  # first: an input read waiting on a fetch ends at once
         if pool is not None:
             await pool.close()
             stats.notes.extend(pool.notes)
@@ -146,7 +170,23 @@ async def arun_batch(
     if index.stale_lines:
         compact(output, index.stale_lines)
     stats.wall_seconds = time.perf_counter() - started
+    events.emit(
+        "batch.finished",
+        f"{stats.ok:,} ok, {stats.failed:,} failed, {stats.skipped:,} skipped "
+        f"in {stats.wall_seconds:.1f} s",
+        level=logging.INFO,
+        latency_ms=int(stats.wall_seconds * 1000),
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        ok=stats.ok, failed=stats.failed, skipped=stats.skipped, cached=stats.cached,
+    )  # fmt: skip
     return stats
+
+
+def page_fetcher(settings: Settings, events: Emitter) -> Fetcher:
+    """The fetcher for URL inputs; pages go into the response cache when the run has one."""
+    cache = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
+    return Fetcher(FetchOptions.from_settings(settings), cache=cache, events=events)
 
 
 async def _finished_rows(
@@ -170,25 +210,36 @@ async def _finished_rows(
 
 
 async def _run_and_close(
-    analyzer: Analyzer, inputs: list[str], output: Path, options: BatchOptions
+    analyzer: Analyzer,
+    inputs: list[str],
+    output: Path,
+    options: BatchOptions,
+    events: Emitter | None,
 ) -> BatchStats:
     """arun_batch, then release the analyzer's connections while their event loop still runs."""
     try:
-        return await arun_batch(analyzer, inputs, output, options)
+        return await arun_batch(analyzer, inputs, output, options, events=events)
     finally:
         await analyzer.aclose()  # pooled HTTP clients belong to this loop
 
 
 def run_batch(
-    analyzer: Analyzer, inputs: list[str], output: Path, options: BatchOptions
+    analyzer: Analyzer,
+    inputs: list[str],
+    output: Path,
+    options: BatchOptions,
+    *,
+    events: Emitter | None = None,
 ) -> BatchStats:
     """Analyse every article of the inputs into the JSONL file `output`, resuming by default.
 
     Raises InputError for an input path that does not exist and ConfigError for unusable
     settings; per-article failures become error rows and are counted in the returned stats.
+    `events` receives the batch's own events (resume decisions, rows decided before any
+    model call, workers); pass the pipeline's emitter so that one sink sees everything.
     """
     check_inputs(inputs)
-    stats = asyncio.run(_run_and_close(analyzer, inputs, output, options))
+    stats = asyncio.run(_run_and_close(analyzer, inputs, output, options, events))
     if options.stats_json is not None:
         _write_json_atomic(
             options.stats_json, {**stats.to_dict(), "settings": analyzer.settings.public_dict()}

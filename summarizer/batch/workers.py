@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
+import threading
 from collections.abc import AsyncGenerator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from typing import Any, BinaryIO
 
 from ..config import Settings
 from ..errors import BackendError
+from ..events import DEFAULT, Emitter, Event
 from ..inputs import Article
 from ..pipeline import Pipeline
 from ..schemas import SourceMetadata
@@ -94,10 +97,18 @@ class WorkerPool:
     """N worker processes: `submit` hands one an article, `next_finished` and `drain` give
     back the encoded rows (and error rows for what a dying worker held)."""
 
-    def __init__(self, settings: Settings, workers: int, fingerprint: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int,
+        fingerprint: dict[str, Any],
+        *,
+        events: Emitter | None = None,
+    ) -> None:
         self.settings = settings
         self.workers = workers
         self.fingerprint = fingerprint
+        self.events = events or DEFAULT
         self._children: list[_Child] = []
         self._finished: asyncio.Queue[Finished | None] = asyncio.Queue()
         self._readers: list[asyncio.Task[None]] = []
@@ -108,7 +119,11 @@ class WorkerPool:
         """Spawn the children and hand each its settings."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
-        config = json.dumps({"settings": _settings_to_json(self.settings)}) + "\n"
+        # Children send their events to us (forward_level: what anyone here listens to), and
+        # we log them and hand them to the hooks: one stream of events, one log format.
+        config = {"settings": _settings_to_json(self.settings),
+                  "forward_level": self.events.threshold()}  # fmt: skip
+        line = json.dumps(config) + "\n"
         for number in range(self.workers):
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -120,8 +135,12 @@ class WorkerPool:
                 limit=_LINE_LIMIT,
             )
             assert process.stdin is not None
-            process.stdin.write(config.encode())
+            process.stdin.write(line.encode())
             child = _Child(number=number, process=process, held={})
+            self.events.emit(
+                "worker.started", f"worker {number} started (pid {process.pid})",
+                worker=number, pid=process.pid,
+            )  # fmt: skip
             self._children.append(child)
             self._readers.append(asyncio.create_task(self._read(child)))
 
@@ -165,6 +184,9 @@ class WorkerPool:
                 header = await stdout.readline()
                 if not header:
                     break
+                if header.startswith(b'{"event"'):
+                    self.events.deliver(Event.from_wire(json.loads(header)["event"]))
+                    continue
                 row = await stdout.readline()
                 if not row.endswith(b"\n"):
                     break  # cut off mid-row: the article counts as held, below
@@ -180,6 +202,18 @@ class WorkerPool:
                 child.process.kill()  # out of step with us: nothing more it sends can be trusted
         code = await child.process.wait()
         child.alive = False
+        self.events.emit(
+            "worker.exited",
+            f"worker {child.number} exited with code {code}"
+            + (f" holding {len(child.held)} article(s)" if child.held else ""),
+            level=logging.WARNING if code or child.held else logging.INFO,
+            worker=child.number, exit_code=code, held=len(child.held),
+        )  # fmt: skip
+        for item in child.held.values():
+            self.events.emit(
+                "article.failed", "worker_error: the worker process exited with the article",
+                level=logging.WARNING, article_id=item.id, error_type="worker_error", attempt=0,
+            )  # fmt: skip
         if child.held:
             self.notes.append(
                 f"worker {child.number} exited with code {code} holding "
@@ -239,11 +273,27 @@ def _protocol_channel() -> BinaryIO:
     return channel
 
 
+_CHANNEL_LOCK = threading.Lock()
+
+
 def _send(channel: BinaryIO, header: dict[str, Any], row: str) -> None:
     """Write one result (two lines) to the parent."""
     data = json.dumps(header).encode() + b"\n" + row.encode("utf-8", "surrogatepass") + b"\n"
-    channel.write(data)
-    channel.flush()
+    with _CHANNEL_LOCK:
+        channel.write(data)
+        channel.flush()
+
+
+def _relay(channel: BinaryIO) -> Any:
+    """An event hook that sends each event to the parent as one line of its own."""
+
+    def send(event: Event) -> None:
+        data = json.dumps({"event": event.to_wire()}, default=str).encode() + b"\n"
+        with _CHANNEL_LOCK:
+            channel.write(data)
+            channel.flush()
+
+    return send
 
 
 async def _serve() -> int:
@@ -253,8 +303,11 @@ async def _serve() -> int:
     first = await reader.readline()
     if not first:
         return 0
-    settings = Settings(**json.loads(first)["settings"])
-    pipeline = Pipeline.from_settings(settings)
+    config = json.loads(first)
+    settings = Settings(**config["settings"])
+    # Nothing is logged here: the parent logs what we relay, in its own format.
+    relay = Emitter([_relay(channel)], log=False, min_level=int(config.get("forward_level", 0)))
+    pipeline = Pipeline.from_settings(settings, events=relay)
     fingerprint = pipeline.fingerprint()
     tasks: set[asyncio.Task[None]] = set()
 

@@ -13,7 +13,8 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,11 +22,15 @@ from ..errors import InputError
 from .article import Article, sha256_text
 from .files import HTML_SUFFIXES, load_article
 from .html import article_from_html
+from .url import Fetcher, Page, article_from_page, is_url
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+URL_LIST_SUFFIXES = frozenset({".urls"})
 # What a folder walk picks up; a file named explicitly is read whatever its suffix.
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"}) | HTML_SUFFIXES
 STDIN_NAME = "<stdin>"
+# Files that may hold a list of URLs instead of an article.
+_TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 
 
 def _sha256_bytes(data: bytes) -> str:
@@ -47,6 +52,20 @@ class InputItem:
     url: str | None = None
     targets: tuple[str, ...] | None = None  # None: the row names no targets
     problem: str | None = None  # set when the row is unusable; build() raises it
+    page: Page | None = None  # the fetched page of a URL item (see resolve_urls)
+
+    @property
+    def needs_fetch(self) -> bool:
+        """A URL and nothing else: the page must be fetched before the article exists."""
+        return (
+            self.url is not None
+            and self.problem is None
+            and self.page is None
+            and self.text is None
+            and self.html is None
+            and self.path is None
+            and self.article is None
+        )
 
     def build(self, *, default_targets: Sequence[str] = (), max_chars: int) -> Article:
         """The validated Article; raises InputError for an unusable row or file."""
@@ -55,6 +74,13 @@ class InputItem:
         targets: Sequence[str] = self.targets if self.targets else default_targets
         if self.article is not None:
             return self.article
+        if self.page is not None:
+            return article_from_page(
+                self.page, article_id=self.id, title=self.title, targets=targets,
+                max_chars=max_chars,
+            )  # fmt: skip
+        if self.needs_fetch:
+            raise InputError(f"{self.url}: the page was not fetched", article_id=self.id)
         if self.path is not None:
             return load_article(self.path, targets=targets, max_chars=max_chars, article_id=self.id)
         if self.text is not None:
@@ -121,6 +147,8 @@ def item_from_row(row: object, source: str, raw_sha: str) -> InputItem:
     body_field = "text" if isinstance(text, str) and text.strip() else None
     if body_field is None and isinstance(html, str) and html.strip():
         body_field = "html"
+    if body_field is None and isinstance(row.get("url"), str) and is_url(row["url"]):
+        return _url_item(row, item_id, source, raw_sha)
     if body_field is None:
         what = "empty" if isinstance(text, str) or isinstance(html, str) else "missing"
         bad_type = (text is not None and not isinstance(text, str)) or (
@@ -153,6 +181,98 @@ def item_from_row(row: object, source: str, raw_sha: str) -> InputItem:
         url=url,
         targets=targets,
     )
+
+
+def _url_item(row: dict[str, Any], item_id: str | None, source: str, raw_sha: str) -> InputItem:
+    """A row with a URL and no text or HTML: the page is fetched (the URL names the row)."""
+    url = str(row["url"]).strip()
+    try:
+        title = _optional_str(row, "title")
+        raw_targets = row.get("targets")
+        if raw_targets is not None and not (
+            isinstance(raw_targets, list) and all(isinstance(t, str) for t in raw_targets)
+        ):
+            raise ValueError('"targets" must be a list of strings')
+    except ValueError as exc:
+        return _problem(item_id or url, source, raw_sha, str(exc))
+    targets = tuple(raw_targets) if raw_targets is not None else None
+    return InputItem(
+        id=item_id or url, source=source, raw_sha256=raw_sha, url=url, title=title,
+        targets=targets,
+    )  # fmt: skip
+
+
+def is_url_list(path: Path) -> bool:
+    """A `.urls` file, or a text file whose every non-blank line is one http(s) URL.
+
+    Reading stops at the first line that is not a URL, so an article costs one line.
+    """
+    if path.suffix.lower() in URL_LIST_SUFFIXES:
+        return True
+    found = False
+    try:
+        with open(path, "rb") as handle:
+            for raw in handle:
+                line = raw.strip()
+                if not line:
+                    continue
+                if not is_url(line.decode("utf-8", "replace")):
+                    return False
+                found = True
+    except OSError:
+        return False
+    return found
+
+
+def iter_url_list(path: Path) -> Iterator[InputItem]:
+    """One URL item per non-blank line (`#` starts a comment line); the URL is the id."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, inside the generator
+    except OSError as exc:
+        yield _problem(str(path), str(path), "", f"cannot read: {exc.strerror}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.decode("utf-8", "replace").strip()
+            if not line or line.startswith("#"):
+                continue
+            source = f"{path}:{number}"
+            raw_sha = _sha256_bytes(raw.strip())
+            if not is_url(line):
+                yield _problem(line[:200], source, raw_sha, f"not an http(s) URL: {line[:200]!r}")
+            else:
+                yield InputItem(id=line, source=source, raw_sha256=raw_sha, url=line)
+
+
+def resolve_urls(items: Iterable[InputItem], fetcher: Fetcher, window: int) -> Iterator[InputItem]:
+    """Fetch the pages of URL items, up to `window` at once; other items pass straight on.
+
+    URL items come out as their fetches finish (a slow site does not hold up the rest), with
+    the page attached, or with the fetch's error as their problem (an error row downstream).
+    The fetcher's per-host limit keeps a list of one site's pages polite.
+    """
+    pending: dict[Future[Page], InputItem] = {}
+
+    def settle(futures: Iterable[Future[Page]]) -> Iterator[InputItem]:
+        for future in futures:
+            item = pending.pop(future)
+            try:
+                yield replace(item, page=future.result())
+            except InputError as exc:
+                yield replace(item, problem=f"{item.source}: {item.url}: {exc.message}")
+
+    for item in items:
+        if not item.needs_fetch:
+            yield item
+            continue
+        assert item.url is not None
+        pending[fetcher.submit(item.url)] = item
+        while len(pending) >= max(1, window):
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            yield from settle(done)
+    while pending:
+        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        yield from settle(done)
 
 
 def iter_jsonl(stream: BinaryIO, name: str) -> Iterator[InputItem]:
@@ -192,6 +312,8 @@ def iter_directory(root: Path, *, skip: Path | None = None) -> Iterator[InputIte
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
             yield from _iter_jsonl_file(path)
+        elif suffix in URL_LIST_SUFFIXES or (suffix in _TEXT_SUFFIXES and is_url_list(path)):
+            yield from iter_url_list(path)
         elif suffix in ARTICLE_SUFFIXES:
             item_id = path.relative_to(root).with_suffix("").as_posix()
             yield InputItem(id=item_id, source=str(path), path=path)
@@ -240,6 +362,8 @@ def iter_inputs(
             yield from iter_directory(path, skip=skip)
         elif path.suffix.lower() in JSONL_SUFFIXES:
             yield from _iter_jsonl_file(path)
+        elif path.suffix.lower() not in HTML_SUFFIXES and is_url_list(path):
+            yield from iter_url_list(path)
         else:
             yield InputItem(id=path.stem, source=given, path=path)
 
