@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
 from .errors import ConfigError, InputError, SummarizerError
 from .evaluation import compare_runs, run_eval
+from .events import DEFAULT
 from .inputs import is_url, load_article, read_stdin_article
 from .logs import LEVELS, configure_logging
 from .quality import analyze_quality
@@ -94,23 +96,34 @@ def _log_options(func: F) -> F:
     return level_option(wrapper)  # type: ignore[return-value]
 
 
+def _json_logs() -> bool:
+    """Whether this command logs JSON (then stderr carries nothing else)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_LOG_META, (None, False))[1])
+
+
+def _fail(kind: str, text: str, code: int) -> None:
+    """One line on stderr (a JSON event under --log-json), then exit with `code`."""
+    if _json_logs():
+        DEFAULT.emit("command.failed", text, level=logging.ERROR, error_type=kind, exit_code=code)
+    else:
+        click.echo(f"summarizer: {text}", err=True)
+    sys.exit(code)
+
+
 @contextmanager
 def _friendly_errors() -> Iterator[None]:
     """Turn library errors into one clear line on stderr and a distinct exit status."""
     try:
         yield
     except ConfigError as exc:
-        click.echo(f"summarizer: configuration error: {exc}", err=True)
-        sys.exit(2)
+        _fail(exc.kind, f"configuration error: {exc}", 2)
     except InputError as exc:
-        click.echo(f"summarizer: bad input: {exc}", err=True)
-        sys.exit(3)
+        _fail(exc.kind, f"bad input: {exc}", 3)
     except SummarizerError as exc:
-        click.echo(f"summarizer: {exc.kind}: {exc}", err=True)
-        sys.exit(4)
+        _fail(exc.kind, f"{exc.kind}: {exc}", 4)
     except KeyboardInterrupt:
-        click.echo("summarizer: interrupted", err=True)
-        sys.exit(130)
+        _fail("interrupted", "interrupted", 130)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -231,7 +244,8 @@ def batch(
             progress=progress,
         )
         stats = run_batch(list(inputs), output, settings, options)
-        click.echo(stats.render(), err=True)
+        if not _json_logs():  # under --log-json the batch.finished event carries the counts
+            click.echo(stats.render(), err=True)
         sys.exit(0 if stats.failed == 0 else 1)
 
 

@@ -97,3 +97,29 @@ class ScriptedBackend(BaseBackend):
 
     async def generate(self, request: GenerationRequest) -> Generation:
         return structured_call(self._raw, "JSON_SCHEMA", request)
+
+
+# ------------------------------------------------------------------ OpenTelemetry spans
+
+_SPAN_EXPORTER: Any = None
+
+
+@pytest.fixture
+def span_exporter() -> Any:
+    """An in-memory exporter behind the process's TracerProvider (set once: OpenTelemetry
+    refuses to replace it), emptied for each test. Skips when the SDK is not installed."""
+    global _SPAN_EXPORTER
+    sdk_trace = pytest.importorskip("opentelemetry.sdk.trace")
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    if _SPAN_EXPORTER is None:
+        provider = sdk_trace.TracerProvider()
+        exporter = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)
+        _SPAN_EXPORTER = exporter
+    _SPAN_EXPORTER.clear()
+    yield _SPAN_EXPORTER
+    _SPAN_EXPORTER.clear()
