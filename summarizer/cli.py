@@ -21,7 +21,7 @@ from .errors import ConfigError, InputError, SummarizerError
 from .evaluation import compare_runs, run_eval
 from .events import DEFAULT
 from .inputs import is_url, load_article, read_stdin_article
-from .logs import LEVELS, configure_logging
+from .logs import LEVELS, configure_logging, redact
 from .quality import analyze_quality
 from .schemas.export import SCHEMA_FILE, schema_json
 
@@ -107,7 +107,7 @@ def _fail(kind: str, text: str, code: int) -> None:
     if _json_logs():
         DEFAULT.emit("command.failed", text, level=logging.ERROR, error_type=kind, exit_code=code)
     else:
-        click.echo(f"summarizer: {text}", err=True)
+        click.echo(redact(f"summarizer: {text}"), err=True)  # a server may echo the key
     sys.exit(code)
 
 

@@ -8,7 +8,7 @@
 - /gzip.html: the report gzip-compressed (Content-Encoding: gzip); /bad-gzip.html: broken gzip
 - /slow.html: no answer for `slow` seconds; /drip.html: headers, then one byte every 0.2 s
 - /huge.html: declares 50 MB; /huge-chunked.html: streams without a length until cut off
-- /bomb.html: 200 KB of gzip that inflates to 50 MB
+- /bomb.html: 20 KB of gzip that inflates to 20 MB
 - /image.png: a PNG; /empty.html: 200 with an empty body
 - /redirect/N: N redirects, then the article; /loop/a <-> /loop/b: a redirect loop
 - /status/CODE: that status (404, 500, ...)
@@ -75,8 +75,8 @@ _PNG = (
 
 @lru_cache(maxsize=1)
 def _bomb_body() -> bytes:
-    """~50 KB of gzip that inflates to 50 MB (made once per process)."""
-    return gzip.compress(b"<html><body><p>" + b"a" * 50_000_000, compresslevel=9)
+    """~20 KB of gzip that inflates to 20 MB (made once per process, before serving)."""
+    return gzip.compress(b"<html><body><p>" + b"a" * 20_000_000, compresslevel=9)
 
 
 class PageServer:
@@ -88,7 +88,7 @@ class PageServer:
         self.url = ""
         self.hits: Counter[str] = Counter()
         self.in_flight = 0
-        self.max_in_flight = 0
+        self.max_in_flight = 0  # of /pause/ requests (others may stall on purpose)
         self.user_agents: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -128,13 +128,14 @@ class PageServer:
         async def wrapped(request: web.Request) -> web.StreamResponse:
             self.hits[request.path] += 1
             self.user_agents.append(request.headers.get("User-Agent", ""))
-            self.in_flight += 1
+            paused = request.path.startswith("/pause/")
+            self.in_flight += paused
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:
                 response: web.StreamResponse = await handler(request)
                 return response
             finally:
-                self.in_flight -= 1
+                self.in_flight -= paused
 
         return wrapped
 
@@ -240,6 +241,7 @@ class PageServer:
         """Serve in a background thread; returns once the port is bound."""
         ready = threading.Event()
         failure: list[BaseException] = []
+        _bomb_body()  # made now, so that no request waits for it
 
         def serve() -> None:
             loop = asyncio.new_event_loop()
