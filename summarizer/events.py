@@ -35,6 +35,8 @@ from .schemas import ArticleAnalysis
 CORE_FIELDS = ("article_id", "attempt", "backend", "model", "latency_ms", "error_type")
 # The value of OpenTelemetry's gen_ai.system for each backend name.
 _GEN_AI_SYSTEM = {"openai": "openai", "local": "llama_cpp"}
+_ROOT_LOGGER = logging.getLogger(LOGGER_NAME)
+_AREA_LOGGERS: dict[str, logging.Logger] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +148,14 @@ class Emitter:
         """Whether an event at `level` would reach anyone."""
         if level < self.min_level:
             return False
-        return bool(self.hooks) or (self.log and logging.getLogger(LOGGER_NAME).isEnabledFor(level))
+        return bool(self.hooks) or (self.log and _ROOT_LOGGER.isEnabledFor(level))
 
     def threshold(self) -> int:
         """The lowest level anyone listens to (what a worker process must forward)."""
         if self.hooks:
             return max(self.min_level, logging.DEBUG)
         if self.log:
-            return max(self.min_level, logging.getLogger(LOGGER_NAME).getEffectiveLevel())
+            return max(self.min_level, _ROOT_LOGGER.getEffectiveLevel())
         return logging.CRITICAL + 1
 
     def emit(
@@ -183,7 +185,10 @@ class Emitter:
         if event.level < self.min_level:
             return
         if self.log:
-            logger = logging.getLogger(f"{LOGGER_NAME}.{event.name.partition('.')[0]}")
+            area = event.name.partition(".")[0]
+            logger = _AREA_LOGGERS.get(area)
+            if logger is None:
+                logger = _AREA_LOGGERS[area] = logging.getLogger(f"{LOGGER_NAME}.{area}")
             if logger.isEnabledFor(event.level):
                 logger.log(event.level, event.message, extra={"summarizer_event": event})
         for hook in self.hooks:
@@ -353,7 +358,9 @@ def article_scope(
     emitter: Emitter, article_id: str, *, failure_level: int = logging.WARNING
 ) -> Iterator[ArticleScope]:
     """Span and events around one article; an exception leaving the block is article.failed."""
-    attributes = {**_gen_ai_attributes(emitter), "summarizer.article_id": article_id}
+    attributes = None
+    if tracing.enabled():
+        attributes = {**_gen_ai_attributes(emitter), "summarizer.article_id": article_id}
     with tracing.span("summarizer.article", attributes=attributes) as span:
         state = _Article(emitter, article_id, span)
         token = _ARTICLE.set(state)
@@ -414,17 +421,18 @@ def model_call(
     """A client span per request to the model, named and attributed per the GenAI conventions."""
     state = _ARTICLE.get()
     emitter = state.emitter if state else DEFAULT
-    attributes = {
-        **_gen_ai_attributes(emitter),
-        "gen_ai.operation.name": "chat",
-        "gen_ai.request.max_tokens": max_tokens,
-        "gen_ai.request.temperature": temperature,
-        "summarizer.article_id": state.article_id if state else None,
-        "summarizer.attempt": attempt,
-    }
-    with tracing.span(
-        f"chat {emitter.model or ''}".strip(), client=True, attributes=attributes
-    ) as s:
+    attributes = None
+    if tracing.enabled():
+        attributes = {
+            **_gen_ai_attributes(emitter),
+            "gen_ai.operation.name": "chat",
+            "gen_ai.request.max_tokens": max_tokens,
+            "gen_ai.request.temperature": temperature,
+            "summarizer.article_id": state.article_id if state else None,
+            "summarizer.attempt": attempt,
+        }
+    name = f"chat {emitter.model or ''}".strip()  # "{operation} {model}", per the conventions
+    with tracing.span(name, client=True, attributes=attributes) as s:
         token = _CALL.set(s)
         try:
             yield CallScope(state, s, attempt)

@@ -38,6 +38,16 @@ def available() -> bool:
     return _trace_api() is not None
 
 
+def enabled() -> bool:
+    """Whether spans can record: the API is installed and the application set a provider.
+
+    Until then every span would be a non-recording one with no recording parent, so none is
+    made at all (about 20 µs of CPU per article saved; benchmarks/events_overhead.py).
+    """
+    api = _trace_api()
+    return api is not None and not isinstance(api.get_tracer_provider(), api.ProxyTracerProvider)
+
+
 def _clean(attributes: Mapping[str, AttributeValue | None] | None) -> dict[str, AttributeValue]:
     return {k: v for k, v in (attributes or {}).items() if v is not None}
 
@@ -89,10 +99,10 @@ def span(
 ) -> Iterator[SpanHandle]:
     """A span made current for the block (so spans opened inside become its children)."""
     global _tracer
-    api = _trace_api()
-    if api is None:
+    if not enabled():
         yield NOOP
         return
+    api = _trace_api()
     if _tracer is None:
         # A ProxyTracer until the application sets a provider, then the provider's own.
         _tracer = api.get_tracer("summarizer")
