@@ -17,11 +17,11 @@ import click
 from .api import Summarizer, run_batch
 from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
-from .errors import ConfigError, InputError, SummarizerError
+from .errors import ConfigError, InputError, SummarizerError, redact
 from .evaluation import compare_runs, run_eval
 from .events import DEFAULT
 from .inputs import is_url, load_article, read_stdin_article
-from .logs import LEVELS, configure_logging, redact
+from .logs import LEVELS, configure_logging
 from .quality import analyze_quality
 from .schemas.export import SCHEMA_FILE, schema_json
 

@@ -2,6 +2,52 @@
 
 from __future__ import annotations
 
+import re
+import threading
+
+# ---------------------------------------------------------------------------- redaction
+# Messages may quote a server's error body, and a server may echo the request's headers:
+# everything that leaves the process as text (log lines, events, CLI errors) goes through
+# `redact`.
+
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+_SECRET_PATTERN: re.Pattern[str] | None = None
+# A shorter "secret" would mangle ordinary words (test keys such as "k" included).
+_MIN_SECRET = 6
+_TOKEN_SHAPES = re.compile(
+    r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"  # Authorization header values
+    r"|\bsk-[A-Za-z0-9_-]{12,}"  # OpenAI-style keys
+    r"|(?<=api[_-]key[=:])\s*[\"']?[A-Za-z0-9._-]{8,}"  # api_key=... in a URL or body
+)
+
+
+def register_secret(value: str | None) -> None:
+    """Never let `value` (an API key) appear in a redacted text again, in this process."""
+    global _SECRET_PATTERN
+    if not value or len(value) < _MIN_SECRET:
+        return
+    with _SECRETS_LOCK:
+        if value in _SECRETS:
+            return
+        _SECRETS.add(value)
+        # Longest first, so a key that contains another is removed whole.
+        ordered = sorted(_SECRETS, key=len, reverse=True)
+        _SECRET_PATTERN = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def _token_mask(match: re.Match[str]) -> str:
+    scheme = match.group(1)
+    return f"{scheme} ***" if scheme else "***"
+
+
+def redact(text: str) -> str:
+    """`text` without registered keys, bearer tokens or key-shaped strings."""
+    pattern = _SECRET_PATTERN
+    if pattern is not None:
+        text = pattern.sub("***", text)
+    return _TOKEN_SHAPES.sub(_token_mask, text)
+
 
 class SummarizerError(Exception):
     """Root of all summarizer errors; `article_id` names the article when one is known."""

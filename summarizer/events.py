@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import tracing
-from .errors import SummarizerError
-from .logs import LOGGER_NAME, iso_time, redact
+from .errors import SummarizerError, redact
+from .logs import LOGGER_NAME, iso_time
 from .schemas import ArticleAnalysis
 
 # Fields of Event that are not event-specific data; they lead every JSON line in this order.

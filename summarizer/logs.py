@@ -8,20 +8,21 @@ openai and the HTTP clients: their lines either say what our own events already 
 ("API call failed on attempt 2") or are transport detail, so they are quietened unless the
 user asks for more (see THIRD_PARTY_LEVELS).
 
-Keys are never logged: every line is passed through `redact` on its way out, which removes
-the configured API keys (`register_secret`) and anything shaped like a bearer token or an
-OpenAI-style key, wherever it appears (a server may echo request headers in an error body).
+Keys are never logged: every line is passed through `errors.redact` on its way out, which
+removes the configured API keys (`errors.register_secret`) and anything shaped like a bearer
+token or an OpenAI-style key, wherever it appears (a server may echo request headers in an
+error body).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
-import threading
 from datetime import datetime, timezone
 from typing import Any, TextIO
+
+from .errors import redact
 
 LOGGER_NAME = "summarizer"
 # Loggers of the libraries under us. openai >= 3 moved to httpx2/httpcore2; older ones use
@@ -42,47 +43,6 @@ THIRD_PARTY_LEVELS = {
 }
 
 logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
-
-# ------------------------------------------------------------------------------- redaction
-
-_SECRETS: set[str] = set()
-_SECRETS_LOCK = threading.Lock()
-_SECRET_PATTERN: re.Pattern[str] | None = None
-# A shorter "secret" would mangle ordinary words (test keys such as "k" included).
-_MIN_SECRET = 6
-_TOKEN_SHAPES = re.compile(
-    r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"  # Authorization header values
-    r"|\bsk-[A-Za-z0-9_-]{12,}"  # OpenAI-style keys
-    r"|(?<=api[_-]key[=:])\s*[\"']?[A-Za-z0-9._-]{8,}"  # api_key=... in a URL or body
-)
-
-
-def register_secret(value: str | None) -> None:
-    """Never let `value` (an API key) appear in a log line again, in this process."""
-    global _SECRET_PATTERN
-    if not value or len(value) < _MIN_SECRET:
-        return
-    with _SECRETS_LOCK:
-        if value in _SECRETS:
-            return
-        _SECRETS.add(value)
-        # Longest first, so a key that contains another is removed whole.
-        ordered = sorted(_SECRETS, key=len, reverse=True)
-        _SECRET_PATTERN = re.compile("|".join(re.escape(s) for s in ordered))
-
-
-def _token_mask(match: re.Match[str]) -> str:
-    scheme = match.group(1)
-    return f"{scheme} ***" if scheme else "***"
-
-
-def redact(text: str) -> str:
-    """`text` without configured keys, bearer tokens or key-shaped strings."""
-    pattern = _SECRET_PATTERN
-    if pattern is not None:
-        text = pattern.sub("***", text)
-    return _TOKEN_SHAPES.sub(_token_mask, text)
-
 
 # ------------------------------------------------------------------------------- formatting
 

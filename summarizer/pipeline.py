@@ -17,13 +17,12 @@ from .assemble import build_record, clip
 from .backends import Backend, GenerationRequest, make_backend
 from .cache import Cache, DiskCache
 from .config import Settings
-from .errors import InputError
+from .errors import InputError, register_secret
 from .events import Emitter, article_scope
 from .grounding import GroundingContext, normalize_quote
 from .inputs import Article
 from .judge import judge
 from .lines import split_lines
-from .logs import register_secret
 from .metadata import extract_from_text, merge
 from .prepared import Prepared
 from .prompting import Prompt, load_prompt

@@ -10,15 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from summarizer.config import load_settings
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, redact, register_secret
 from summarizer.events import Emitter, Event
-from summarizer.logs import (
-    THIRD_PARTY,
-    configure_logging,
-    parse_level,
-    redact,
-    register_secret,
-)
+from summarizer.logs import THIRD_PARTY, configure_logging, parse_level
 
 
 @pytest.fixture
