@@ -112,8 +112,20 @@ def test_a_cache_hit_is_reported_and_costs_no_call(
     assert got[-1].data["cached"] is True
 
 
+class Collect(logging.Handler):
+    """Keeps records (attached to a logger directly: caplog's root handler would miss records
+    once a CLI test in the same process has configured logging, which stops propagation)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_a_hook_that_raises_is_reported_once_and_breaks_nothing(
-    clean_env: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    clean_env: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
 
@@ -123,11 +135,16 @@ def test_a_hook_that_raises_is_reported_once_and_breaks_nothing(
 
     settings = load_settings(backend="local")
     s = Summarizer(settings, backend_instance=ScriptedBackend([GOOD, GOOD]), on_event=broken)
-    with caplog.at_level(logging.WARNING, logger="summarizer"):
+    collect = Collect()
+    logger = logging.getLogger("summarizer.hooks")
+    logger.addHandler(collect)
+    try:
         s.summarize(ARTICLE, id="a1")
         s.summarize(ARTICLE, id="a2")
+    finally:
+        logger.removeHandler(collect)
     assert calls.count("article.finished") == 2
-    warnings = [r for r in caplog.records if "hook bug" in r.getMessage()]
+    warnings = [r for r in collect.records if "hook bug" in r.getMessage()]
     assert len(warnings) == 1
 
 
