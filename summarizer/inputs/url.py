@@ -423,5 +423,4 @@ def article_from_page(
         targets=targets,
         max_chars=max_chars,
         input_notes=notes,
-        metadata={"fetched_from": page.url},
     )

@@ -28,13 +28,8 @@ Turkey urged Bashar al-Assad's government to reconcile with the opposition.
 The clashes killed over 400 people in less than a week, a monitor said.
 Iranian officials downplayed the fall of Aleppo."""
 
-GOOD = json.dumps(
-    {"key_sentences": [0, 1, 2], "article_type": "news_report",
-     "stances": [{"slot": 0, "label": "supportive"}]}
-)  # fmt: skip
-BAD_CITATION = json.dumps(
-    {"key_sentences": [0, 1, 99], "article_type": "news_report", "stances": []}
-)  # fmt: skip
+GOOD = json.dumps({"article_type": "news_report"})
+BAD_TYPE = json.dumps({"article_type": "gossip"})  # not an article type: a re-ask
 
 
 def make(outputs: list[str], **overrides: Any) -> tuple[Summarizer, list[Event]]:
@@ -63,22 +58,22 @@ def test_a_finished_article_reports_started_call_finished(clean_env: pytest.Monk
 
 
 def test_a_reask_names_the_fields_that_failed(clean_env: pytest.MonkeyPatch) -> None:
-    s, got = make([BAD_CITATION, GOOD])
+    s, got = make([BAD_TYPE, GOOD])
     record = s.summarize(ARTICLE, id="a1")
     assert record.provenance.attempts == 2
     assert names(got) == [
         "article.started", "model.call", "model.reask", "model.call", "article.finished",
     ]  # fmt: skip
     reask = got[2]
-    assert reask.attempt == 1 and reask.data["fields"] == ["key_sentences.2"]
-    assert "key_sentences.2" in reask.message
+    assert reask.attempt == 1 and reask.data["fields"] == ["article_type"]
+    assert "article_type" in reask.message
     assert [e.attempt for e in got if e.name == "model.call"] == [1, 2]
 
 
 def test_a_failure_is_one_failed_event_at_the_level_the_caller_chose(
     clean_env: pytest.MonkeyPatch,
 ) -> None:
-    s, got = make([BAD_CITATION] * 3)
+    s, got = make([BAD_TYPE] * 3)
     with pytest.raises(GroundingError):
         s.summarize(ARTICLE, id="a1")
     failed = [e for e in got if e.name == "article.failed"]
@@ -88,7 +83,7 @@ def test_a_failure_is_one_failed_event_at_the_level_the_caller_chose(
     assert failed[0].level == logging.INFO
     assert [e.attempt for e in got if e.name == "model.reask"] == [1, 2]
 
-    backend = ScriptedBackend([BAD_CITATION] * 3)
+    backend = ScriptedBackend([BAD_TYPE] * 3)
     pipeline = Pipeline(load_settings(backend="local"), backend, events=Emitter([got.append]))
     with pytest.raises(GroundingError):
         asyncio.run(pipeline.analyze(s._article(ARTICLE, None, {"id": "a2"})))
@@ -216,7 +211,7 @@ def test_hooks_and_the_json_log_see_the_same_events(
     out = io.StringIO()
     try:
         configure_logging("debug", json=True, stream=out)
-        s, got = make([BAD_CITATION, GOOD])
+        s, got = make([BAD_TYPE, GOOD])
         s.summarize(ARTICLE, id="a1")
     finally:
         for name, (level, handlers, propagate) in saved.items():

@@ -18,8 +18,8 @@ from tests.conftest import ScriptedBackend
 ARTICLE = """Iran pledged full support to Damascus on Monday.
 Turkey urged Bashar al-Assad's government to reconcile with the opposition.
 The clashes killed over 400 people in less than a week, a monitor said."""
-GOOD = json.dumps({"key_sentences": [0, 1, 2], "article_type": "news_report", "stances": []})
-BAD = json.dumps({"key_sentences": [0, 7], "article_type": "news_report", "stances": []})
+GOOD = json.dumps({"article_type": "news_report"})
+BAD = json.dumps({"article_type": "gossip"})  # not an article type: a re-ask
 
 
 def run(outputs: list[str], article_id: str) -> Summarizer:
@@ -49,7 +49,7 @@ def test_article_and_call_spans_carry_the_genai_attributes(
         assert c["gen_ai.response.finish_reasons"] == ("stop",)
         assert c["summarizer.attempt"] == number and c["summarizer.article_id"] == "a1"
     reasks = [e for e in article[0].events if e.name == "summarizer.reask"]
-    assert len(reasks) == 1 and reasks[0].attributes["summarizer.fields"] == ("key_sentences.1",)
+    assert len(reasks) == 1 and reasks[0].attributes["summarizer.fields"] == ("article_type",)
 
 
 def test_a_failed_article_has_an_error_status(
@@ -60,7 +60,7 @@ def test_a_failed_article_has_an_error_status(
     article = [s for s in span_exporter.get_finished_spans() if s.name == "summarizer.article"]
     assert article[0].status.status_code.name == "ERROR"
     assert article[0].attributes["error.type"] == "grounding_error"
-    assert "key_sentences" in (article[0].status.description or "")
+    assert "article_type" in (article[0].status.description or "")
 
 
 def test_without_opentelemetry_nothing_is_traced(
