@@ -61,7 +61,7 @@ def test_server_speaks_the_openai_protocol() -> None:
         )
         schema = {
             "type": "object",
-            "properties": {"key_sentences": {"type": "array"}, "article_type": {}},
+            "properties": {"key_points": {"type": "array"}, "article_type": {}},
         }
         tools = [{"type": "function", "function": {"name": "Answer", "parameters": schema}}]
         reply = client.chat.completions.create(
@@ -72,7 +72,10 @@ def test_server_speaks_the_openai_protocol() -> None:
         call = reply.choices[0].message.tool_calls[0]
         assert call.function.name == "Answer"
         assert json.loads(call.function.arguments) == {
-            "key_sentences": [0, 1],
+            "key_points": [
+                {"text": "The mayor of Lisbon opened a bridge on Monday.", "evidence": [0]},
+                {"text": "It cost a lot.", "evidence": [1]},
+            ],
             "article_type": "news_report",
         }
         assert reply.usage is not None and reply.usage.prompt_tokens > 0
@@ -82,7 +85,8 @@ def test_server_speaks_the_openai_protocol() -> None:
             messages=[{"role": "user", "content": user}],
             response_format=fmt,
         )
-        assert json.loads(reply.choices[0].message.content or "")["key_sentences"] == [0, 1]
+        answer = json.loads(reply.choices[0].message.content or "")
+        assert [p["evidence"] for p in answer["key_points"]] == [[0], [1]]
         with pytest.raises(openai.RateLimitError) as info:
             client.chat.completions.create(
                 model="m",
