@@ -32,9 +32,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "title_overlap", "title_cover", "no_title", "centrality", "top_words", "opens_with_quote",
     "quote_share", "question", "no_terminal", "first_person",
 )  # fmt: skip
-# Weight of the position prior added to the oracle probability before ranking (LinearModel).
-# Out-of-fold ROUGE was flat for 0.1-0.3 and fell at 0.5 (seeds 0-2, budgets 75-85).
-PRIOR = 0.2
+
 _DM_SLUG = re.compile(r"/article-\d+/([^/?#]+?)(?:\.html)?$")
 
 
@@ -153,12 +151,10 @@ def fit_model(
     *,
     c: float = DEFAULT_C,
     features: Sequence[str] = MODEL_FEATURES,
-    prior: float = PRIOR,
     meta: dict[str, Any] | None = None,
 ) -> LinearModel:
-    """Logistic regression of oracle membership on standardised features, then Platt scaling
-    of (probability + position prior) on the same stories. lbfgs has no randomness, so the
-    same stories always give the same coefficients."""
+    """Logistic regression of oracle membership on standardised features (lbfgs has no
+    randomness: the same stories always give the same coefficients)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -168,33 +164,12 @@ def fit_model(
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=c, max_iter=5000)
     clf.fit((x - mean) / scale, y)
-    stage1 = LinearModel(
+    return LinearModel(
         features=tuple(features),
         mean=tuple(round(float(v), 6) for v in mean),
         scale=tuple(round(float(v), 6) for v in scale),
         coef=tuple(round(float(v), 6) for v in np.asarray(clf.coef_)[0]),
         intercept=round(float(np.asarray(clf.intercept_)[0]), 6),
-        prior=prior,
-    )
-    ranked = np.asarray(
-        [
-            stage1.rank_value(row)
-            for story in stories
-            for row in article_features(story.candidates, story.title)
-        ]
-    ).reshape(-1, 1)
-    platt = LogisticRegression(C=1e6, max_iter=5000).fit(ranked, y)
-    return LinearModel(
-        features=stage1.features,
-        mean=stage1.mean,
-        scale=stage1.scale,
-        coef=stage1.coef,
-        intercept=stage1.intercept,
-        prior=prior,
-        platt=(
-            round(float(np.asarray(platt.coef_)[0][0]), 6),
-            round(float(np.asarray(platt.intercept_)[0]), 6),
-        ),
         meta=meta or {},
     )
 

@@ -17,6 +17,12 @@ from .features import Candidate, is_weak
 from .rankers import Scorer, default_scorer
 
 DEFAULT_WORD_BUDGET = 75
+# The summary ranks sentences by score + POSITION_PRIOR / (1 + position among prose
+# sentences). The oracle label favours short sentences and under-rates the (long) lead, which
+# Lead-3's strength shows a summary needs: with the prior the ranker's summaries gained about
+# 1 ROUGE-1 point (flat for 0.1-0.3, falling at 0.5). Key points rank by score alone: the prior
+# lowered the share of highlight sentences they cover (0.42 -> 0.39).
+POSITION_PRIOR = 0.2
 DEFAULT_MAX_POINTS = 6
 MIN_POINTS = 3
 # One key point per this many sentences of prose (MIN_POINTS to max_points): a 12-sentence
@@ -70,6 +76,7 @@ def select(
     max_points: int = DEFAULT_MAX_POINTS,
     scorer: Scorer | None = None,
     summary_depth: int = SUMMARY_DEPTH,
+    position_prior: float = POSITION_PRIOR,
 ) -> Selection:
     """Rank the article's sentences and choose key points and summary sentences.
 
@@ -77,13 +84,14 @@ def select(
     datelines, fragments without closing punctuation, fewer than 5 words) after all others.
     `excluded` ids (sentences the detectors flagged) are never chosen.
 
-    Key points: the best-ranked sentences that are not near-duplicates of a better one, one
-    per SENTENCES_PER_POINT sentences of prose, at least 3 and at most `max_points`; fewer
-    only when the article has fewer candidates. A weak candidate is a key point only to reach 3.
+    Key points, in order of score: the lead (the first sentence of prose: news puts its news
+    first) and the best-scored sentences that are not near-duplicates of a better one, one per
+    SENTENCES_PER_POINT sentences of prose, at least 3 and at most `max_points`; fewer only
+    when the article has fewer candidates. A weak candidate is a key point only to reach 3.
 
-    Summary: 2-4 sentences, in article order, taken from the `summary_depth` best-ranked
-    sentences while they fit `word_budget` words (the CNN/DM highlights average 50 words,
-    Lead-3 81). When fewer than 2 fit, the best-ranked remaining ones are added anyway.
+    Summary: 2-4 sentences, in article order, taken from the `summary_depth` best sentences
+    by score plus the position prior while they fit `word_budget` words (the CNN/DM highlights
+    average 50 words, Lead-3 81). When fewer than 2 fit, the best remaining ones are added.
     """
     scorer = scorer or default_scorer()
     skip = set(excluded)
@@ -101,13 +109,21 @@ def select(
 
     prose = len(pool) - sum(weak)
     n_points = min(max_points, max(MIN_POINTS, math.ceil(prose / SENTENCES_PER_POINT)))
-    points: list[int] = []
+    lead = next((i for i in range(len(pool)) if not weak[i]), None)
+    points: list[int] = [lead] if lead is not None and n_points > 0 else []
     for i in order:
         if len(points) >= n_points or (weak[i] and len(points) >= MIN_POINTS):
             break
-        if not duplicate(i, points):
+        if i not in points and not duplicate(i, points):
             points.append(i)
+    points.sort(key=lambda i: (weak[i], -scores[i], i))
 
+    position = 0
+    boosted = []
+    for i in range(len(pool)):
+        boosted.append(scores[i] + position_prior / (1 + position))
+        position += not weak[i]
+    order = sorted(range(len(pool)), key=lambda i: (weak[i], -boosted[i], i))
     summary: list[int] = []
     used = 0
     considered = 0
