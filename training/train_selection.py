@@ -27,10 +27,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from summarizer.selection import LinearScorer, select  # noqa: E402
+from summarizer.selection import FEATURE_NAMES, LinearModel, LinearScorer, select  # noqa: E402
 from training.selection_common import (  # noqa: E402
     DEFAULT_C,
     DEFAULT_DEVSET,
+    MODEL_FEATURES,
     ORACLE_SIZE,
     Rouge,
     Story,
@@ -70,6 +71,32 @@ def auc(pairs: Sequence[tuple[float, int]]) -> float:
     return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
 
 
+def cv_row(
+    shown: Sequence[Story],
+    models: Sequence[LinearModel],
+    oracles: Sequence[Sequence[int]],
+    rouge: Rouge,
+) -> dict[str, float]:
+    """Out-of-fold figures: probability quality against the oracle, summary ROUGE."""
+    pairs: list[tuple[float, int]] = []
+    ours: list[dict[str, float]] = []
+    lead: list[dict[str, float]] = []
+    for story, model, oracle in zip(shown, models, oracles, strict=True):
+        scorer = LinearScorer(model)
+        probs = scorer.score(story.candidates, story.title)
+        pairs += [(p, int(s.id in oracle)) for p, s in zip(probs, story.sentences, strict=True)]
+        sel = select(story.sentences, title=story.title, scorer=scorer)
+        ours.append(rouge.score([story.sentences[i].text for i in sel.summary_ids],
+                                story.reference))  # fmt: skip
+        lead.append(rouge.score([s.text for s in story.sentences[:3]], story.reference))
+    return {
+        "log_loss": log_loss(pairs),
+        "auc": auc(pairs),
+        **{k: statistics.fmean(r[k] for r in ours) for k in ("r1", "r2", "rl")},
+        **{f"lead3_{k}": statistics.fmean(r[k] for r in lead) for k in ("r1", "r2", "rl")},
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
@@ -91,39 +118,34 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{sum(s.title is not None for s in stories)} have a slug title"
     )
 
-    models = out_of_fold_models(
-        stories, oracles, k=args.folds, seed=args.seed, c=args.c, train_views=VIEWS
-    )
     print(f"\n{args.folds}-fold cross-validation by story (seed {args.seed}), out of fold:")
-    print("| shown | log-loss | AUC | summary R-1 | R-2 | R-Lsum | Lead-3 R-1 | R-2 | R-Lsum |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| features | shown | log-loss | AUC | summary R-1 | R-2 | R-Lsum "
+        "| Lead-3 R-1 | R-2 | R-Lsum |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     cv: dict[str, dict[str, float]] = {}
-    for keep in VIEWS:
-        shown = [with_title(s, keep) for s in stories]
-        pairs: list[tuple[float, int]] = []
-        ours: list[dict[str, float]] = []
-        lead: list[dict[str, float]] = []
-        for story, model, oracle in zip(shown, models, oracles, strict=True):
-            scorer = LinearScorer(model)
-            probs = scorer.score(story.candidates, story.title)
-            pairs += [(p, int(s.id in oracle)) for p, s in zip(probs, story.sentences, strict=True)]
-            sel = select(story.sentences, title=story.title, scorer=scorer)
-            ours.append(rouge.score([story.sentences[i].text for i in sel.summary_ids],
-                                    story.reference))  # fmt: skip
-            lead.append(rouge.score([s.text for s in story.sentences[:3]], story.reference))
-        label = "with slug title" if keep else "without title"
-        row = {
-            "log_loss": log_loss(pairs),
-            "auc": auc(pairs),
-            **{k: statistics.fmean(r[k] for r in ours) for k in ("r1", "r2", "rl")},
-            **{f"lead3_{k}": statistics.fmean(r[k] for r in lead) for k in ("r1", "r2", "rl")},
-        }
-        cv[label] = {k: round(v, 4) for k, v in row.items()}
-        print(
-            f"| {label} | {row['log_loss']:.4f} | {row['auc']:.4f} | {row['r1']:.2f} "
-            f"| {row['r2']:.2f} | {row['rl']:.2f} | {row['lead3_r1']:.2f} "
-            f"| {row['lead3_r2']:.2f} | {row['lead3_rl']:.2f} |"
+    feature_sets = {"shipped": MODEL_FEATURES, f"all {len(FEATURE_NAMES)}": FEATURE_NAMES}
+    for set_name, features in feature_sets.items():
+        models = out_of_fold_models(
+            stories,
+            oracles,
+            k=args.folds,
+            seed=args.seed,
+            c=args.c,
+            features=features,
+            train_views=VIEWS,
         )
+        for keep in VIEWS:
+            label = "with slug title" if keep else "without title"
+            row = cv_row([with_title(s, keep) for s in stories], models, oracles, rouge)
+            if set_name == "shipped":
+                cv[label] = {k: round(v, 4) for k, v in row.items()}
+            print(
+                f"| {set_name} | {label} | {row['log_loss']:.4f} | {row['auc']:.4f} "
+                f"| {row['r1']:.2f} | {row['r2']:.2f} | {row['rl']:.2f} | {row['lead3_r1']:.2f} "
+                f"| {row['lead3_r2']:.2f} | {row['lead3_rl']:.2f} |"
+            )
 
     views: list[Story] = [with_title(s, keep) for keep in VIEWS for s in stories]
     labels = [o for _keep in VIEWS for o in oracles]
