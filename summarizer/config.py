@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         le=400,
         description="Word budget of the extractive summary text (human highlights: ~50 words)",
     )
+    max_key_points: int = Field(
+        default=6,
+        ge=3,
+        le=6,
+        description="Most key points per article (one per 4 sentences of prose, at least 3)",
+    )
     stance_min_confidence: float = Field(
         default=0.6,
         ge=0.0,

@@ -1,8 +1,12 @@
-"""Extractive headlines: a sentence the model chose, cut down to a headline's length."""
+"""Headlines without a model: the article's own title line, else its lead cut to a headline's
+length."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
+
+from .metadata.dates import find_dates
 
 MAX_WORDS = 15
 # "ERBIL, Kurdistan Region of Iraq - " / "LONDON (Reuters) — ": a dateline, not news.
@@ -43,3 +47,52 @@ def headline_from_sentence(sentence: str, max_words: int = MAX_WORDS) -> str:
     if cut is not None:
         return text[:cut].strip(" ,;:-–—" + _QUOTE_CHARS)
     return " ".join(words[:max_words]).rstrip(",;:-–—") + "…"
+
+
+# Lines at a page's top that look like titles and are not: a consent banner, a press-release
+# slug, markup left in the text (all seen in the eval fixtures' page tops).
+_NOT_TITLE = re.compile(
+    r"^(?:welcome to\b|for immediate release\b|skip to\b|advertisement\b|photo\b|image\b)"
+    r"|[<>{}]|https?://",
+    re.IGNORECASE,
+)
+_CLOSING = (".", "!", "?", ":", '"', "”", ")")
+_WEEKDAY = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?", re.IGNORECASE)
+# How far down the kept lines a title may sit (below a dateline, a byline or a date).
+_TITLE_SEARCH_LINES = 4
+
+
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7
+
+
+def _reads_as_title(text: str) -> bool:
+    words = text.split()
+    if not 3 <= len(words) <= 20 or text.endswith(_CLOSING):
+        return False
+    dates = find_dates(text)
+    weekday = _WEEKDAY.match(text)
+    if dates and dates[0].start <= (weekday.end() if weekday else 0):
+        return False  # a line that opens with a date is a page's date stamp
+    if _NOT_TITLE.search(text) or _shouting(text):
+        return False
+    wordy = sum(any(c.isalpha() for c in w) for w in words)
+    return wordy / len(words) >= 0.6  # not a time stamp or a row of numbers
+
+
+def title_line(lines: Sequence[str], kept: Sequence[int], skip: Collection[int] = ()) -> str | None:
+    """The article's title when its text opens with one: among the first kept lines, before
+    the first line of prose, a short line without closing punctuation that is not a banner,
+    a slug, markup or a time stamp. `skip`: lines known to be a byline, date or dateline."""
+    if len(kept) < 2:
+        return None
+    for n in kept[:_TITLE_SEARCH_LINES]:
+        text = " ".join(lines[n - 1].split())
+        if n in skip or not text:
+            continue
+        if _reads_as_title(text):
+            return text
+        if text.endswith((".", "!", "?")) and len(text.split()) > 20:
+            return None  # prose has begun: a title below it is not the article's
+    return None

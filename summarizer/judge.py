@@ -24,7 +24,7 @@ from .schemas import (
     StanceMethod,
     Summary,
 )
-from .selection import select
+from .selection import is_weak, select
 from .stance import StanceJudgement, actor_stances, article_stances
 
 # A title longer than this is a page's <title> soup or a standfirst, not a headline.
@@ -41,10 +41,12 @@ class Judgements:
 
 
 def headline_for(title: str | None, sentences: Sequence[Sentence]) -> tuple[str, HeadlineMethod]:
-    """The article's title when it reads as one, else its lead sentence shortened."""
+    """The article's title when it reads as one, else its lead sentence shortened: the first
+    sentence that is prose (not a dateline, a question or a fragment left at the top)."""
     if title and len(title.split()) <= MAX_TITLE_WORDS:
         return title, HeadlineMethod.article_title
-    return headline_from_sentence(sentences[0].text), HeadlineMethod.lead
+    lead = next((s for s in sentences if not is_weak(s.text)), sentences[0])
+    return headline_from_sentence(lead.text), HeadlineMethod.lead
 
 
 def to_stance(judgement: StanceJudgement, sentences: Sequence[Sentence]) -> Stance:
@@ -66,11 +68,16 @@ def to_stance(judgement: StanceJudgement, sentences: Sequence[Sentence]) -> Stan
 def select_summary(prepared: Prepared, settings: Settings) -> Summary:
     """Headline, summary text and key points from the trained sentence ranker."""
     sentences = prepared.sentences
-    chosen = select(sentences, title=prepared.title, word_budget=settings.summary_words)
+    chosen = select(
+        sentences,
+        title=prepared.title,
+        word_budget=settings.summary_words,
+        max_points=settings.max_key_points,
+    )
     ids = [s.id for s in chosen.key_points] or [sentences[0].id]
     scores = {s.id: s.score for s in chosen.key_points}
     summary_ids = chosen.summary_ids or sorted(ids[:3])
-    headline, how = headline_for(prepared.title, [sentences[summary_ids[0]], *sentences])
+    headline, how = headline_for(prepared.title, sentences)
     return Summary(
         headline=headline,
         text=" ".join(sentences[i].text for i in summary_ids),

@@ -20,6 +20,7 @@ from .config import Settings
 from .errors import InputError, register_secret
 from .events import Emitter, article_scope
 from .grounding import GroundingContext, normalize_quote
+from .headline import title_line
 from .inputs import Article
 from .judge import judge
 from .lines import split_lines
@@ -38,6 +39,7 @@ from .schemas import (
     Quality,
     Sentence,
     Severity,
+    SourceMetadata,
 )
 from .schemas.answers import (
     AbstractiveAnswer,
@@ -148,7 +150,7 @@ class Pipeline:
             "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
                        s.n_ctx, s.openai_mode, s.base_url, s.summary_words,
-                       s.stance_min_confidence],
+                       s.max_key_points, s.stance_min_confidence],
             "text": article.sha256,
             "targets": list(article.targets),
             "title": article.title,
@@ -184,12 +186,13 @@ class Pipeline:
         clean_text = "\n".join(lines[n - 1] for n in kept)
         quality = Quality(score=report.score, flags=flags, clean_text=clean_text)
         text_source = extract_from_text(lines, flags=report.flags, main_lines=article.main_lines)
+        source = merge(article.source, text_source) if article.source else text_source
         return Prepared(
             article=article,
             quality=quality,
             sentences=sentences,
-            title=article.title or _title_line(lines, kept),
-            source=merge(article.source, text_source) if article.source else text_source,
+            title=article.title or title_line(lines, kept, skip=_metadata_lines(text_source)),
+            source=source,
         )
 
     def _fit_context(
@@ -352,11 +355,8 @@ def _without_flagged_sentences(sentences: list[Sentence], flags: list[Flag]) -> 
     return [s.model_copy(update={"id": i}) for i, s in enumerate(kept)]
 
 
-def _title_line(lines: list[str], kept: list[int]) -> str | None:
-    """The first kept line when it reads as a title: short, no closing punctuation."""
-    if len(kept) < 2:
-        return None
-    first = " ".join(lines[kept[0] - 1].split())
-    if 3 <= len(first.split()) <= 20 and not first.endswith((".", "!", "?", ":", '"', "”")):
-        return first
-    return None
+def _metadata_lines(source: SourceMetadata) -> set[int]:
+    """Input lines that state a byline, a date or a dateline: never the article's title."""
+    values = [*source.authors, *source.fake_authors, source.published, source.updated,
+              source.dateline]  # fmt: skip
+    return {v.line for v in values if v is not None and v.line is not None}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from summarizer.headline import headline_from_sentence
+import pytest
+
+from summarizer.headline import headline_from_sentence, title_line
 from summarizer.sentences import number_sentences, split_sentences
 
 
@@ -59,3 +61,49 @@ def test_headline_skips_introductory_phrase() -> None:
 
 def test_short_sentence_is_its_own_headline() -> None:
     assert headline_from_sentence("Rebels storm the consulate.") == "Rebels storm the consulate"
+
+
+TITLE_CASES: list[tuple[list[str], str | None]] = [
+    (
+        ["Tram line to reopen after repairs", "The city's oldest tram line reopens."],
+        "Tram line to reopen after repairs",
+    ),
+    (
+        ["Welcome to The Detroit News's EUROPEAN UNION EXPERIENCE",
+         "Teachers rally in Indianapolis", "Thousands came."],
+        "Teachers rally in Indianapolis",
+    ),
+    (
+        ["FOR IMMEDIATE RELEASE", "Norvale Launches FieldScout 2",
+         "Norvale said today it will ship."],
+        "Norvale Launches FieldScout 2",
+    ),
+    (
+        ['<img height="1" width="1" src="x">', "Wednesday November 20, 2019 Daily Headlines",
+         "A protest began on Monday in the city centre."],
+        None,
+    ),
+    (
+        ["12:03 GMT, Nov 20, 2019", "Three killed in Bolivia protest",
+         "Three demonstrators died."],
+        "Three killed in Bolivia protest",
+    ),
+    (
+        ["By Jane Doe", "Storm closes the coast road", "The road closed on Friday."],
+        "Storm closes the coast road",
+    ),
+    (
+        ["The council met on Tuesday and approved the budget after a long debate lasting "
+         "into the night with many speakers from all sides, officials said.", "Budget approved"],
+        None,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lines", "title"), TITLE_CASES)
+def test_title_line_skips_banners_slugs_markup_and_date_stamps(
+    lines: list[str], title: str | None
+) -> None:
+    kept = list(range(1, len(lines) + 1))
+    skip = {1} if lines[0].startswith("By ") else set()
+    assert title_line(lines, kept, skip=skip) == title
