@@ -1,5 +1,6 @@
 """The embedded llama.cpp backend in the batch path: articles per minute on the seed articles,
-and the share of wall time spent outside llama.cpp.
+and where the time goes: prompt evaluation, decoding, the rest of llama.cpp's call
+(tokenizing, grammar-constrained sampling), and everything outside llama.cpp.
 
     .venv/bin/python benchmarks/local_backend.py [--rounds 3] [--model-path FILE.gguf]
         [--concurrency 1|2]
@@ -57,6 +58,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         summarizer.summarize(seeds[0].read_text(encoding="utf-8"))  # warm-up
         model_before = backend.model_seconds
+        split_before = (backend.prompt_eval_seconds, backend.decode_seconds,
+                        backend.prompt_tokens_evaluated)  # fmt: skip
         options = BatchOptions(force=True, use_cache=False, progress=False)
         out = Path(tmp) / "out.jsonl"
         ok = failed = 0
@@ -70,6 +73,9 @@ def main() -> None:
             for kind, count in stats.errors_by_type.items():
                 errors[kind] = errors.get(kind, 0) + count
         inside = backend.model_seconds - model_before
+        prompt_eval = backend.prompt_eval_seconds - split_before[0]
+        decode = backend.decode_seconds - split_before[1]
+        evaluated = backend.prompt_tokens_evaluated - split_before[2]
     done = ok + failed
     print(f"model {backend.model} ({backend.path.name}), {backend._threads} threads, "
           f"loaded in {load_seconds:.1f} s")  # fmt: skip
@@ -80,8 +86,14 @@ def main() -> None:
     print("|---|---:|")
     print(f"| articles per minute | {60 * done / wall:.1f} |")
     print(f"| seconds per article | {wall / done:.2f} |")
-    print(f"| time inside llama.cpp | {100 * inside / wall:.1f}% |")
-    print(f"| time outside llama.cpp | {100 * (wall - inside) / wall:.1f}% |")
+    print(f"| prompt tokens evaluated per article (prefix reuse aside) | {evaluated / done:.0f} |")
+    print(f"| time in prompt evaluation | {100 * prompt_eval / wall:.1f}% |")
+    print(f"| time in decoding | {100 * decode / wall:.1f}% |")
+    rest = inside - prompt_eval - decode
+    print(f"| time elsewhere in llama.cpp's call (tokenizer, grammar, sampling) | "
+          f"{100 * rest / wall:.1f}% |")  # fmt: skip
+    print(f"| time outside llama.cpp (detectors, components, validation, JSONL) | "
+          f"{100 * (wall - inside) / wall:.1f}% |")  # fmt: skip
 
 
 if __name__ == "__main__":

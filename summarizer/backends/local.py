@@ -91,6 +91,19 @@ def _load(path: Path, n_ctx: int, n_threads: int, seed: int) -> Any:
         return model
 
 
+def _perf(llama: Any) -> tuple[float, float, int] | None:
+    """llama.cpp's running totals: prompt-eval ms, decode ms, prompt tokens evaluated (tokens
+    reused from the previous prompt's prefix are not evaluated again)."""
+    try:
+        # Imported lazily with the backend: the optional native extension.
+        import llama_cpp
+
+        data = llama_cpp.llama_perf_context(llama._ctx.ctx)
+    except (AttributeError, ImportError):  # another llama-cpp-python layout: no split
+        return None
+    return float(data.t_p_eval_ms), float(data.t_eval_ms), int(data.n_p_eval)
+
+
 class LocalBackend(BaseBackend):
     """llama.cpp in this process. Calls are serialised: one model, and only 2 cores to share."""
 
@@ -105,8 +118,12 @@ class LocalBackend(BaseBackend):
         self._threads = settings.n_threads or max(1, min(4, os.cpu_count() or 1))
         self._lock = threading.Lock()
         self._llama: Any = None
-        # Time spent inside llama.cpp, for the benchmark of overhead outside the model.
+        # Time spent inside llama.cpp, for the benchmark of overhead outside the model, and
+        # llama.cpp's own split of it (prompt evaluation, decoding) from its perf counters.
         self.model_seconds = 0.0
+        self.prompt_eval_seconds = 0.0
+        self.decode_seconds = 0.0
+        self.prompt_tokens_evaluated = 0
 
     @property
     def context_tokens(self) -> int:
@@ -132,6 +149,7 @@ class LocalBackend(BaseBackend):
             fmt = kwargs.get("response_format") or {}
             schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema")
             start = time.perf_counter()
+            before = _perf(llama)
             try:
                 response = llama.create_chat_completion_openai_v1(
                     messages=kwargs["messages"],
@@ -146,6 +164,11 @@ class LocalBackend(BaseBackend):
                 raise BackendError(f"llama.cpp failed: {exc}", attempts=log.calls + 1) from exc
             finally:
                 self.model_seconds += time.perf_counter() - start
+                after = _perf(llama)
+                if before is not None and after is not None:
+                    self.prompt_eval_seconds += (after[0] - before[0]) / 1000
+                    self.decode_seconds += (after[1] - before[1]) / 1000
+                    self.prompt_tokens_evaluated += after[2] - before[2]
             log.record(response)
             return response
 
