@@ -67,8 +67,10 @@ def parse_line(data: Any) -> LineResult | None:
 
 
 def _message(error: Any) -> str:
+    """An error object as "code: message" (either part may be missing)."""
     if isinstance(error, dict):
-        return str(error.get("message") or error.get("code") or "")
+        parts = [str(error[k]) for k in ("code", "message") if error.get(k)]
+        return ": ".join(parts)
     return str(error or "")
 
 
