@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import batchapi
+from . import ray as ray_engine
 from .api import Summarizer, run_batch
 from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
@@ -216,6 +217,12 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 @click.option(
     "--respect-robots", is_flag=True, default=None, help="Obey robots.txt for URL inputs."
 )
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this process (and --workers); ray: Ray Data actors.")  # fmt: skip
+@click.option("--ray-address", help="Ray cluster to join (auto, ray://host:10001); default: "
+              "the running one, else a new local Ray.")  # fmt: skip
+@click.option("--ray-actors", type=int, default=ray_engine.DEFAULT_ACTORS, show_default=True,
+              help="Actors, each holding one pipeline (--concurrency is per actor).")  # fmt: skip
 @_model_options
 def batch(
     inputs: tuple[str, ...],
@@ -229,6 +236,9 @@ def batch(
     targets: tuple[str, ...],
     stats_json: Path | None,
     progress: bool | None,
+    engine: str,
+    ray_address: str | None,
+    ray_actors: int,
     **kwargs: Any,
 ) -> None:
     """Analyse many articles (files, folders, JSONL, lists of URLs, or - for stdin) into
@@ -244,7 +254,11 @@ def batch(
             stats_json=stats_json,
             progress=progress,
         )
-        stats = run_batch(list(inputs), output, settings, options)
+        if engine == "ray":
+            stats = ray_engine.run(list(inputs), output, settings, options,
+                                   address=ray_address, actors=ray_actors)  # fmt: skip
+        else:
+            stats = run_batch(list(inputs), output, settings, options)
         if not _json_logs():  # under --log-json the batch.finished event carries the counts
             click.echo(stats.render(), err=True)
         sys.exit(0 if stats.failed == 0 else 1)
