@@ -35,7 +35,7 @@ from ..batch.runner import _write_json_atomic
 from ..batch.stats import BatchStats, RowOutcome
 from ..batch.workers import _article_from_json, _article_to_json, _settings_to_json
 from ..cache import default_cache_dir
-from ..config import Settings
+from ..config import Settings, load_settings
 from ..errors import ConfigError
 from ..inputs import check_inputs, iter_inputs
 from ..inputs.article import sha256_text
@@ -160,9 +160,9 @@ def analyze(
     JSON text (any record shape then writes to Parquet). Lazy, like every Dataset transform.
     """
     if settings is None:
-        settings = Settings(**overrides)
+        settings = load_settings(**overrides)
     elif overrides:
-        settings = settings.model_copy(update=overrides)
+        settings = load_settings(**{**settings.model_dump(exclude_unset=True), **overrides})
     return ds.map_batches(
         RowActor, batch_format="pyarrow", **_map_args(settings, actors, batch_size)
     )
@@ -236,18 +236,20 @@ def run_batch_ray(
     fingerprint = pipeline.fingerprint()
     stats = BatchStats(backend=fingerprint["backend"], model=fingerprint["model"],
                        output=str(output), shard=options.shard)  # fmt: skip
+    started_ray = _connect(address)  # before the output is touched: a bad address changes nothing
+    context = _ray().data.DataContext.get_current()
+    context.enable_progress_bars = False  # one line per operator per tick on a non-TTY
     try:
         index = scan_output(output)
         writer = JsonlWriter(output)
     except OSError as exc:
+        if started_ray:
+            _ray().shutdown()
         raise ConfigError(f"cannot write the output file {output}: {exc.strerror}") from None
     if index.repaired_bytes:
         stats.notes.append(f"dropped a partial last line ({index.repaired_bytes:,} bytes)")
     work = plan(iter_inputs(inputs, output=output), fingerprint=fingerprint, options=options,
                 max_chars=settings.max_input_chars, stats=stats, index=index)  # fmt: skip
-    started_ray = _connect(address)
-    context = _ray().data.DataContext.get_current()
-    context.enable_progress_bars = False  # one line per operator per tick on a non-TTY
     started = time.perf_counter()
     try:
         with writer:
