@@ -33,8 +33,9 @@ from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from ..inputs import Article
+from ..judge import judge
 from ..pipeline import SUMMARIZER_VERSION, Pipeline
-from ..schemas import SCHEMA_VERSION, ArticleAnalysis, Provenance
+from ..schemas import SCHEMA_VERSION, ArticleAnalysis, ArticleTypeMethod, Provenance
 from ..schemas.answers import AbstractiveAnswer, ExtractiveAnswer
 from .results import LineResult, ResultIndex
 from .state import custom_id
@@ -104,8 +105,10 @@ class BatchAnswers:
         cached = self._cached(article)
         if cached is not None:
             return cached
+        # From here on as Pipeline.analyze does it (the integration tests compare the rows).
         pipeline = self.pipeline
         prepared = pipeline.prepare(article)
+        judgements = judge(prepared, pipeline.settings) if pipeline.mode == "extractive" else None
         request = pipeline.request(prepared)
         line = self.results.get(custom_id(article, self.digest))
         generation = await self._answer(request, line)
@@ -123,11 +126,12 @@ class BatchAnswers:
             attempts=generation.attempts,
             transient_retries=generation.transient_retries,
             latency_ms=int((time.perf_counter() - start) * 1000),
+            article_type_method=ArticleTypeMethod.llm,
         )
         answer = generation.value
         if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
             raise TypeError(f"unexpected answer type {type(answer).__name__}")
-        record = build_record(prepared, answer, provenance)
+        record = build_record(prepared, answer, provenance, judgements)
         if pipeline.cache is not None:
             pipeline.cache.put(pipeline.cache_key(article), record.model_dump(mode="json"))
         return record
