@@ -58,11 +58,12 @@ def comparable(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def direct_rows(src: Path, out: Path, plan: FaultPlan) -> dict[str, dict[str, Any]]:
+def direct_rows(src: Path, out: Path, plan: FaultPlan, **extra: Any) -> dict[str, dict[str, Any]]:
     """`summarizer batch` on its own fresh server with the same plan."""
     with FakeOpenAIServer(plan) as server:
         settings = load_settings(backend="openai", base_url=server.url + "/v1",
-                                 api_key="test-key", model="fake-model", **FAST)  # fmt: skip
+                                 api_key="test-key", model="fake-model",
+                                 **FAST, **extra)  # fmt: skip
         run_batch([str(src)], out, settings, BatchOptions(use_cache=False, progress=False))
     return comparable(out)
 
@@ -122,12 +123,15 @@ def test_submit_status_collect_gives_the_direct_rows_with_failed_lines_repaired(
     assert served["articles"] == 40 and served["requests"] > 40
 
 
-def test_export_and_import_an_offline_run_batch_file(tmp_path: Path, env: None) -> None:
+@pytest.mark.parametrize("mode", ["abstractive", "extractive"])
+def test_export_and_import_an_offline_run_batch_file(tmp_path: Path, env: None, mode: str) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", 20, targets=True)
-    want = direct_rows(src, tmp_path / "direct.jsonl", fault_plan())
+    want = direct_rows(src, tmp_path / "direct.jsonl", fault_plan(), mode=mode)
     requests, results = tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
     with FakeOpenAIServer(fault_plan()) as server:
-        exported = run_cli(*submit_args(src, server, tmp_path / "run", "--export", str(requests)))
+        exported = run_cli(
+            *submit_args(src, server, tmp_path / "run", "--export", str(requests), "--mode", mode)
+        )
         assert exported.exit_code == 0, exported.output
         lines = [json.loads(line) for line in requests.read_text().splitlines()]
         assert len(lines) == 20 and {line["url"] for line in lines} == {"/v1/chat/completions"}
