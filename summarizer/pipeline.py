@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import build_record, clip
-from .backends import Backend, GenerationRequest, make_backend
+from .backends import Backend, Generation, GenerationRequest, make_backend
 from .cache import Cache, DiskCache
 from .config import Settings
 from .errors import InputError, register_secret
@@ -22,7 +22,7 @@ from .events import Emitter, article_scope
 from .grounding import GroundingContext, normalize_quote
 from .headline import title_line
 from .inputs import Article
-from .judge import judge
+from .judge import Judgements, judge
 from .lines import split_lines
 from .metadata import extract_from_text, merge
 from .prepared import Prepared
@@ -273,20 +273,23 @@ class Pipeline:
         is not printed twice.
         """
         with article_scope(self.events, article.id, failure_level=failure_level) as scope:
-            key = self.cache_key(article) if self.cache is not None else None
-            record = self._from_cache(article, key)
+            record = self.cached(article)
             if record is not None:
                 scope.cache_hit()
             else:
-                record = await self._analyze(article, key)
+                start = time.perf_counter()
+                prepared = self.prepare(article)
+                judgements = self.judge(prepared)
+                generation = await self.backend.generate(self.request(prepared))
+                record = self.finish(article, prepared, judgements, generation, start)
             scope.finished(record)
             return record
 
-    def _from_cache(self, article: Article, key: str | None) -> ArticleAnalysis | None:
+    def cached(self, article: Article) -> ArticleAnalysis | None:
         """The cached record for this article under this configuration, if any."""
-        if self.cache is None or key is None:
+        if self.cache is None:
             return None
-        hit = self.cache.get(key)
+        hit = self.cache.get(self.cache_key(article))
         if hit is None:
             return None
         try:
@@ -298,13 +301,22 @@ class Pipeline:
             update={"id": article.id, "url": article.url or record.url, "provenance": provenance}
         )
 
-    async def _analyze(self, article: Article, key: str | None) -> ArticleAnalysis:
-        """Prepare, judge, call the model, assemble the record, store it in the cache."""
-        start = time.perf_counter()
-        prepared = self.prepare(article)
-        judgements = judge(prepared, self._settings) if self.mode == "extractive" else None
-        generation = await self.backend.generate(self.request(prepared))
-        latency_ms = int((time.perf_counter() - start) * 1000)
+    def judge(self, prepared: Prepared) -> Judgements | None:
+        """The components' judgements: on the extractive path only (a strong model in
+        abstractive mode makes these calls itself)."""
+        return judge(prepared, self._settings) if self.mode == "extractive" else None
+
+    def finish(
+        self,
+        article: Article,
+        prepared: Prepared,
+        judgements: Judgements | None,
+        generation: Generation,
+        started: float,
+    ) -> ArticleAnalysis:
+        """Provenance, the record, and its cache entry, once the model has answered
+        (`started`: the perf_counter reading when the article's work began)."""
+        latency_ms = int((time.perf_counter() - started) * 1000)
         provenance = Provenance(
             backend=self.backend.name,
             model=self.backend.model,
@@ -325,8 +337,8 @@ class Pipeline:
         if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
             raise TypeError(f"unexpected answer type {type(answer).__name__}")
         record = build_record(prepared, answer, provenance, judgements)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, record.model_dump(mode="json"))
+        if self.cache is not None:
+            self.cache.put(self.cache_key(article), record.model_dump(mode="json"))
         return record
 
 

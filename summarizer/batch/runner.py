@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from collections.abc import AsyncGenerator, Callable, Iterator
 from pathlib import Path
@@ -28,7 +26,7 @@ from ..errors import ConfigError
 from ..events import DEFAULT, Emitter
 from ..inputs import Fetcher, FetchOptions, check_inputs, iter_inputs, resolve_urls
 from .drive import drive, drive_pool, in_flight_limit
-from .jsonl import JsonlWriter, compact, scan_output
+from .jsonl import JsonlWriter, compact, scan_output, write_json_atomic
 from .plan import BatchOptions, Work, plan
 from .rows import Analyzer, Finished, finished
 from .stats import BatchStats
@@ -72,21 +70,6 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[BatchStats], None]]:
         # A finished run shows a full bar instead of a spinner frozen mid-turn.
         done = progress.tasks[0].completed
         progress.update(task, total=done, completed=done)
-
-
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write a small JSON file so it is either the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 async def arun_batch(
@@ -241,7 +224,7 @@ def run_batch(
     check_inputs(inputs)
     stats = asyncio.run(_run_and_close(analyzer, inputs, output, options, events))
     if options.stats_json is not None:
-        _write_json_atomic(
+        write_json_atomic(
             options.stats_json, {**stats.to_dict(), "settings": analyzer.settings.public_dict()}
         )
     return stats

@@ -30,54 +30,16 @@ from typing import Any, BinaryIO
 from ..config import Settings
 from ..errors import BackendError
 from ..events import DEFAULT, Emitter, Event
-from ..inputs import Article
 from ..pipeline import Pipeline
-from ..schemas import SourceMetadata
 from .rows import Finished, WorkItem, analyse, error_row_for, finished
 from .stats import RowOutcome
+from .transport import article_from_json, article_to_json, settings_to_json
 
 # The folder holding the package: a child must import this very code, installed or not.
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # One line may carry a whole article (max_input_chars is 2 MB of text; JSON escaping can
 # double it); asyncio's default line limit is 64 KiB.
 _LINE_LIMIT = 64 * 1024 * 1024
-
-
-def _article_to_json(article: Article) -> dict[str, Any]:
-    """The Article as plain JSON data."""
-    return {
-        "text": article.text,
-        "id": article.id,
-        "title": article.title,
-        "url": article.url,
-        "targets": list(article.targets),
-        "input_notes": list(article.input_notes),
-        "main_lines": list(article.main_lines) if article.main_lines is not None else None,
-        "source": article.source.model_dump(mode="json") if article.source else None,
-    }
-
-
-def _article_from_json(data: dict[str, Any]) -> Article:
-    """Inverse of _article_to_json (the text was validated in the parent already)."""
-    main_lines = data.get("main_lines")
-    return Article(
-        text=data["text"],
-        id=data["id"],
-        title=data.get("title"),
-        url=data.get("url"),
-        targets=tuple(data.get("targets") or ()),
-        input_notes=tuple(data.get("input_notes") or ()),
-        main_lines=tuple(main_lines) if main_lines is not None else None,
-        source=SourceMetadata.model_validate(data["source"]) if data.get("source") else None,
-    )
-
-
-def _settings_to_json(settings: Settings) -> dict[str, Any]:
-    """Settings for a child process, the real key included (it travels over a private pipe)."""
-    data = settings.model_dump(mode="json", exclude={"api_key"})
-    data["api_key"] = settings.api_key.get_secret_value() if settings.api_key else None
-    data["workers"] = 1
-    return data
 
 
 # ---------------------------------------------------------------------------- parent side
@@ -121,7 +83,7 @@ class WorkerPool:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
         # Children send their events to us (forward_level: what anyone here listens to), and
         # we log them and hand them to the hooks: one stream of events, one log format.
-        config = {"settings": _settings_to_json(self.settings),
+        config = {"settings": settings_to_json(self.settings),
                   "forward_level": self.events.threshold()}  # fmt: skip
         line = json.dumps(config) + "\n"
         for number in range(self.workers):
@@ -157,7 +119,7 @@ class WorkerPool:
         child.held[n] = item
         line = json.dumps(
             {"n": n, "id": item.id, "source": item.source,
-             "article": _article_to_json(item.article)},
+             "article": article_to_json(item.article)},
             ensure_ascii=False,
         )  # fmt: skip
         stdin = child.process.stdin
@@ -321,7 +283,7 @@ async def _serve() -> int:
             item = WorkItem(
                 id=message["id"],
                 source=message["source"],
-                article=_article_from_json(message["article"]),
+                article=article_from_json(message["article"]),
             )
             task = asyncio.create_task(run(int(message["n"]), item))
             tasks.add(task)

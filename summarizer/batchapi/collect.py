@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from ..assemble import build_record
 from ..backends.base import (
     CallLog,
     Generation,
@@ -33,10 +32,8 @@ from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from ..inputs import Article
-from ..judge import judge
-from ..pipeline import SUMMARIZER_VERSION, Pipeline
-from ..schemas import SCHEMA_VERSION, ArticleAnalysis, ArticleTypeMethod, Provenance
-from ..schemas.answers import AbstractiveAnswer, ExtractiveAnswer
+from ..pipeline import Pipeline
+from ..schemas import ArticleAnalysis
 from .results import LineResult, ResultIndex
 from .state import custom_id
 from .wire import Wire
@@ -82,59 +79,20 @@ class BatchAnswers:
         await self.pipeline.aclose()
         await self.after_failed_line.aclose()
 
-    def _cached(self, article: Article) -> ArticleAnalysis | None:
-        """The cached record, exactly as Pipeline.analyze serves one."""
-        cache = self.pipeline.cache
-        if cache is None:
-            return None
-        hit = cache.get(self.pipeline.cache_key(article))
-        if hit is None:
-            return None
-        try:
-            record = ArticleAnalysis.model_validate(hit)
-        except ValueError:
-            return None
-        provenance = record.provenance.model_copy(update={"cached": True})
-        return record.model_copy(
-            update={"id": article.id, "url": article.url or record.url, "provenance": provenance}
-        )
-
     async def analyze(self, article: Article) -> ArticleAnalysis:
         """The record of one article from its batch answer (or its repair)."""
         start = time.perf_counter()
-        cached = self._cached(article)
+        cached = self.pipeline.cached(article)
         if cached is not None:
             return cached
-        # From here on as Pipeline.analyze does it (the integration tests compare the rows).
+        # From here on as Pipeline.analyze does it, with the batch's answer for the model's.
         pipeline = self.pipeline
         prepared = pipeline.prepare(article)
-        judgements = judge(prepared, pipeline.settings) if pipeline.mode == "extractive" else None
+        judgements = pipeline.judge(prepared)
         request = pipeline.request(prepared)
         line = self.results.get(custom_id(article, self.digest))
         generation = await self._answer(request, line)
-        provenance = Provenance(
-            backend=self.backend.name,
-            model=self.backend.model,
-            mode=pipeline.mode,
-            prompt_name=pipeline.prompt.name,
-            prompt_version=pipeline.prompt.label,
-            schema_version=SCHEMA_VERSION,
-            summarizer_version=SUMMARIZER_VERSION,
-            input_sha256=article.sha256,
-            prompt_tokens=generation.prompt_tokens,
-            completion_tokens=generation.completion_tokens,
-            attempts=generation.attempts,
-            transient_retries=generation.transient_retries,
-            latency_ms=int((time.perf_counter() - start) * 1000),
-            article_type_method=ArticleTypeMethod.llm,
-        )
-        answer = generation.value
-        if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
-            raise TypeError(f"unexpected answer type {type(answer).__name__}")
-        record = build_record(prepared, answer, provenance, judgements)
-        if pipeline.cache is not None:
-            pipeline.cache.put(pipeline.cache_key(article), record.model_dump(mode="json"))
-        return record
+        return pipeline.finish(article, prepared, judgements, generation, start)
 
     async def _answer(self, request: GenerationRequest, line: LineResult | None) -> Generation:
         prior = CallLog()

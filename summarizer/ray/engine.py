@@ -28,12 +28,11 @@ from typing import Any
 
 from ..aio import LoopThread
 from ..batch.drive import in_flight_limit
-from ..batch.jsonl import JsonlWriter, compact, scan_output
+from ..batch.jsonl import JsonlWriter, compact, scan_output, write_json_atomic
 from ..batch.plan import BatchOptions, plan
 from ..batch.rows import BatchItem, Finished, WorkItem, analyse, error_row_for, finished
-from ..batch.runner import _write_json_atomic
 from ..batch.stats import BatchStats, RowOutcome
-from ..batch.workers import _article_from_json, _article_to_json, _settings_to_json
+from ..batch.transport import article_from_json, article_to_json, settings_to_json
 from ..cache import default_cache_dir
 from ..config import Settings, load_settings
 from ..errors import ConfigError
@@ -93,7 +92,7 @@ class WorkActor(_Actor):
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         jobs = [
-            (WorkItem(id=str(i), source=str(s), article=_article_from_json(json.loads(a))), None)
+            (WorkItem(id=str(i), source=str(s), article=article_from_json(json.loads(a))), None)
             for i, s, a in zip(batch["id"], batch["source"], batch["article"], strict=True)
         ]
         done = [finished(row) for row in self._run(jobs)]
@@ -138,7 +137,7 @@ def _map_args(settings: Settings, actors: int, batch_size: int | None) -> dict[s
         raise ConfigError(f"--ray-actors must be at least 1, got {actors}")
     per_actor = in_flight_limit(settings, None)
     return {
-        "fn_constructor_args": (_settings_to_json(settings),),
+        "fn_constructor_args": (settings_to_json(settings),),
         # Two rounds of in-flight articles per call: the actor's slots stay full while the
         # slowest articles of a batch finish.
         "batch_size": batch_size or max(1, 2 * per_actor),
@@ -194,7 +193,7 @@ def _window_rows(
     ray = _ray()
     records = [
         {"id": it.id, "source": it.source,
-         "article": json.dumps(_article_to_json(it.article), ensure_ascii=False)}
+         "article": json.dumps(article_to_json(it.article), ensure_ascii=False)}
         for it in items
     ]  # fmt: skip
     pending = {item.id: item for item in items}
@@ -294,6 +293,6 @@ def run(
     stats = run_batch_ray(Pipeline.from_settings(settings), inputs, output, options,
                           address=address, actors=actors, window=window)  # fmt: skip
     if options.stats_json is not None:
-        _write_json_atomic(options.stats_json,
+        write_json_atomic(options.stats_json,
                            {**stats.to_dict(), "settings": settings.public_dict()})  # fmt: skip
     return stats

@@ -22,7 +22,7 @@ from summarizer.batch import (
 )
 from summarizer.batch.drive import LOCAL_IN_FLIGHT
 from summarizer.batch.runner import _want_progress
-from summarizer.batch.workers import _article_from_json, _article_to_json, _settings_to_json
+from summarizer.batch.transport import article_from_json, article_to_json, settings_to_json
 from summarizer.config import Settings
 from summarizer.errors import BackendError, ConfigError, GroundingError, InputError
 from summarizer.inputs import Article
@@ -441,10 +441,10 @@ def test_work_items_cross_the_process_boundary_unchanged() -> None:
             published=SourcedDate(value="2024-05-14", from_=MetaOrigin.html_jsonld),
         ),
     )
-    wire = json.loads(json.dumps(_article_to_json(article)))
-    assert _article_from_json(wire) == article
+    wire = json.loads(json.dumps(article_to_json(article)))
+    assert article_from_json(wire) == article
     settings = Settings(backend="openai", api_key="sk-secret", workers=3, concurrency=5)
-    data = _settings_to_json(settings)
+    data = settings_to_json(settings)
     rebuilt = Settings(**data)
     assert rebuilt.api_key is not None and rebuilt.api_key.get_secret_value() == "sk-secret"
     assert rebuilt.workers == 1 and rebuilt.concurrency == 5  # a worker never spawns workers
