@@ -33,7 +33,14 @@ _CTA = re.compile(
     r"\bbe sure to (?:check out|read|subscribe|follow)\b|"
     r"\bclick (?:here|the link|below) to (?:read|learn|subscribe|download|sign up|join|get)\b|"
     r"\bif you (?:enjoyed|liked|found) this (?:article|post|story|guide)\b|"
+    r"\bshare (?:it|this(?: story| article| post)?) with "
+    r"(?:a friend|friends|your friends|others)\b|"
+    r"^like this (?:story|article|post)\?|"
+    r"^follow (?:us|[\w.&@-]+(?: [\w.&@-]+)?) on:?$|"
     r"\bteilen sie (?:ihre|uns ihre) meinung\b|\babonnieren sie\b|"
+    r"\bdeixe (?:a sua |o seu |suas? |seus? |uma? )(?:d[úu]vidas?|opini[õo]es|coment[áa]rios?|"
+    r"resposta|perguntas?)\b|\bobrigad[oa] por compartilhar\b|"
+    r"^(?:baixe|receba|assine|inscreva-se)\b.{0,40}\b(?:e-?book|newsletter|e-?mail|gr[áa]tis)\b|"
     r"\bpartagez (?:votre avis|vos commentaires)\b|\bdéjanos tu comentario\b",
     re.IGNORECASE,
 )
@@ -43,7 +50,8 @@ _KEYS = (
     "hit the", "like and", "follow us", "share this", "share the", "explore", "check out",
     "browse", "discover", "read other", "read more", "read our", "read the other",
     "read related", "be sure", "click", "if you", "teilen sie", "abonnieren", "partagez",
-    "déjanos",
+    "déjanos", "share it", "share this", "like this", "follow", "deixe", "obrigado",
+    "obrigada", "baixe", "receba", "assine", "inscreva-se",
 )  # fmt: skip
 # Sentence boundaries: an end mark followed by a space and a capital or quote.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"“'‘(\[A-ZÀ-ÖØ-Þ])")
