@@ -27,6 +27,7 @@ _DATELINE = re.compile(
     r"\b(?:published|updated|posted|last modified)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE
 )
 _DATELINE_MAX_WORDS = 14
+_DATELINE_KEYS = ("published", "updated", "posted", "modified", ":")
 # Repeated blocks: this many consecutive lines, each earlier copies looked up (most recent).
 _BLOCK_MIN_LINES = 4
 _BLOCK_MAX_COPIES = 4
@@ -95,7 +96,7 @@ def _repeated_titles(page: Page, removed: set[int]) -> list[tuple[int, int]]:
     for a, b in itertools.pairwise(nb):
         if b in removed or not page.in_main(b) or page.n_words[b] < 4 or page.prose[b]:
             continue
-        if page.norm(a) == page.norm(b):
+        if page.lower[a] == page.lower[b]:
             out.append((b, a))
     return out
 
@@ -104,13 +105,13 @@ def _repeated_datelines(page: Page, removed: set[int]) -> list[tuple[int, int]]:
     """(later copy, first copy) of kept dateline-shaped lines printed twice."""
     seen: dict[str, int] = {}
     out = []
-    for i in page.nonblank:
+    for i in page.lines_with(_DATELINE_KEYS):
         s = page.stripped[i]
         if page.n_words[i] > _DATELINE_MAX_WORDS or (ends_sentence(s) and not s[-1:].isdigit()):
             continue
         if not any(ch.isdigit() for ch in s) or not _DATELINE.search(s):
             continue
-        key = page.norm(i)
+        key = page.lower[i]
         if key in seen:
             if i not in removed and page.in_main(i):
                 out.append((i, seen[key]))
@@ -123,7 +124,9 @@ def repeated_blocks(page: Page) -> list[tuple[int, int, int]]:
     """Blocks of 4+ consecutive non-blank lines that repeat an earlier block line for line:
     (first line, last line, first line of the earlier copy), all 0-based."""
     nb = page.nonblank
-    keys = [page.norm(i) for i in nb]
+    keys = [page.lower[i] for i in nb]
+    if len(set(keys)) > len(keys) - _BLOCK_MIN_LINES:
+        return []  # fewer repeated lines than one block needs
     where: dict[str, list[int]] = {}
     run: dict[int, int] = {}  # offset -> length of the matching run ending at this rank
     found: list[tuple[int, int, int]] = []

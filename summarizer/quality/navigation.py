@@ -8,6 +8,7 @@ speaking about its own cookies. Lines of article prose are never matched.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..schemas import FlagKind, Severity
@@ -207,7 +208,9 @@ _AGENCY_WORDS = (*AGENCY_PHRASES, "associated press", "news service", "news agen
 _ROW_PHRASES = sorted(
     (tuple(p.split()) for p in _MENU_STRONG_PHRASES | _MENU_STRONG), key=len, reverse=True
 )
-_ROW_MAX_PHRASE = max(len(p) for p in _ROW_PHRASES)
+_ROW_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _ROW_PHRASES:
+    _ROW_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
 
 
 def menu_item(s: str) -> int:
@@ -253,9 +256,11 @@ def _menu_row(norm: str) -> bool:
     words = norm.replace("|", " ").replace("·", " ").replace("•", " ").split()
     if not 3 <= len(words) <= 16:
         return False
+    if words[0] not in _ROW_BY_FIRST:
+        return False
     items = k = 0
     while k < len(words):
-        for phrase in _ROW_PHRASES:
+        for phrase in _ROW_BY_FIRST.get(words[k], ()):
             n = len(phrase)
             if tuple(words[k : k + n]) == phrase:
                 k += n
@@ -279,7 +284,10 @@ def _byline(page: Page, i: int) -> bool:
     s = page.body[i]
     if page.n_words[i] > 14 or (ends_sentence(s) and not s.endswith(".")):
         return False
-    if i > page.first_prose and sum(1 for k in page.nonblank if page.first_prose <= k < i) > 3:
+    if i > page.first_prose and (
+        bisect.bisect_left(page.nonblank, i) - bisect.bisect_left(page.nonblank, page.first_prose)
+        > 3
+    ):
         return False
     if _BYLINE.match(s.rstrip(".")):
         return True
