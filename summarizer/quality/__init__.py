@@ -7,9 +7,10 @@
 
 One module per flag family (navigation, credits, author_block, placeholder, links, cta,
 seo, duplicates, truncation, chatbot, injection, notes for input notes, frame for the
-header/footer of scraped pages); `report` merges them, resolves overlaps, and computes the
-score and the clean text. Importing this package is cheap: no trafilatura, regexes compiled
-once at import.
+header/footer of scraped pages, lines for the learned line classifier of scraped plain
+text); `report` merges them, resolves overlaps, and computes the score and the clean text.
+Importing this package is cheap: no trafilatura, no scikit-learn (the line model is JSON,
+loaded on first use), regexes compiled once at import.
 """
 
 from .report import QualityReport, analyze_quality, score_flags

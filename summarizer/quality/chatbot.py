@@ -27,7 +27,14 @@ _ARTIFACT = re.compile(
     r"updated |unique |new )?(?:article|blog post|version|rewrite|summary|draft)\b|"
     r"\b(?:my|the) knowledge cut-?off\b|\bas of my last (?:knowledge )?update\b|"
     r"\bi (?:do not|don't) have (?:access to )?real-time (?:information|data|access)\b|"
-    r"\bregenerate response\b|\bis there anything else i can help\b",
+    r"\bregenerate response\b|\bis there anything else i can help\b|"
+    # Sign-offs of an assistant answering a request: "I hope this helps! Let me know if
+    # you'd like me to make it shorter" (the offer to revise is what gives it away).
+    r"^i hope (?:this|that|it) helps\b.{0,80}\b"
+    r"(?:let me know|feel free|if you(?:'d| would) like)\b|"
+    r"\b(?:let me know|tell me) if you(?:'d| would) like me to (?:make|write|add|change|revise|"
+    r"shorten|expand|adjust|rewrite|include|tweak)\b|"
+    r"\bwould you like me to (?:make|write|add|change|revise|shorten|expand|adjust|rewrite)\b",
     re.IGNORECASE,
 )
 _REPORTING = re.compile(
@@ -41,6 +48,7 @@ _KEYS = (
     "as an ai", "language model", "an ai", "i cannot", "i can't", "i can not", "unable to",
     "certainly", "sure", "absolutely", "of course", "here's", "here is", "cut-off", "cutoff",
     "last update", "knowledge update", "real-time", "regenerate", "anything else i can",
+    "i hope", "let me know", "tell me if", "would you like me",
 )  # fmt: skip
 # Above this length a line with an artifact in its middle may be prose that discusses it.
 _MAX_REMOVE_WORDS = 60

@@ -36,21 +36,46 @@ _RUN_IN = re.compile(
     r"(?:(?<=[^\s:])|\s)(Image|Images|Photo|Photos|Foto|Fotos|Bild|Picture|Credit|Photograph)"
     r"\s?:\s?([^:\n]{2,100})$"
 )
-_AGENCIES = wordset(
+AGENCIES = wordset(
     """ap afp reuters dpa epa kna epd efe ansa xinhua tass ria upi pa ians pti ani bloomberg
     getty gettyimages imago sna anadolu aa sipa zuma shutterstock alamy istock
     picture-alliance ap/dpa keystone belga anp abaca rex eyevine bbc cnn dw nyt"""
 )
-_AGENCY_PHRASES = (
+AGENCY_PHRASES = (
     "getty images", "picture alliance", "picture-alliance", "associated press",
     "press association", "via reuters", "via getty", "ap photo", "afp photo", "reuters/",
     "/reuters", "/afp", "/ap", "/imago", "/dpa", "/epa", "/getty", "imago images",
 )  # fmt: skip
+_AGENCIES = AGENCIES
+_AGENCY_PHRASES = AGENCY_PHRASES
 _URL_ONLY = re.compile(
     r"^(?:(?:short ?link|short url|permalink|link|url|share link|kurz-url|kurzlink)\s*:\s*)?"
     r"<?(?:https?://|www\.)\S{3,2000}>?$",
     re.IGNORECASE,
 )
+# Credits at the end of a caption, after its last sentence: "... (Source: NASA)",
+# "... plumes. (NASA's Goddard Space Flight Center/David Ladd)", "... 2019. © Reuters / David
+# Mercado", "... Austria.Leonhard Foeger / Reuters file".
+_TAIL_CREDIT = re.compile(
+    r"(?<=[.!?\"”’)])\s*(?P<credit>"
+    r"\((?i:source|credit|photo|image|picture|foto|bild|quelle)s?\s*:\s*[^()]{2,80}\)|"
+    r"\([A-Z][^()]{1,80}/\s?[A-Z][^()]{1,60}\)|"
+    r"©\s?[A-Z][^©]{1,80}|"
+    r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3} ?/ ?(?:Reuters|AP|AFP|EPA|dpa|Getty Images|"
+    r"Bloomberg|Shutterstock|AP Photo|Xinhua|Anadolu|Sipa|Zuma|Imago)(?: file| pool| photo)?"
+    r")\s*$"
+)
+# Syndication notes: "This article was originally published by Futurism. Read the original
+# article." (a credit for the text, as a photo credit is for the image).
+_SYNDICATION = re.compile(
+    r"^(?:this (?:article|story|piece|post|report) (?:was |is |has been )?(?:originally |first )"
+    r"(?:published|appeared|posted)|originally (?:published|appeared) (?:by|in|on|at)|"
+    r"(?:republished|reprinted) (?:with permission )?from)\b",
+    re.IGNORECASE,
+)
+_SYNDICATION_MAX_WORDS = 30
+# "Michael Conroy, AP", "Natalie Naccache | Bloomberg | Getty Images": a name and agencies.
+_NAME_PARTS = re.compile(r"\s*[,|]\s*")
 # Editor initials: "es/rmt", "dh/rs (dpa, AFP)", "(jsi/sms)".
 _INITIALS = re.compile(r"^\(?[a-z]{1,4}(?:/[a-z]{1,4}){1,3}\)?(?:\s*\(([^()\n]{1,80})\))?$")
 # Agency-only lines: "(AP, AFP, Reuters)", "— AFP", "With AFP", "-- Reuters".
@@ -66,6 +91,15 @@ _RUN_IN_LABELS = ("Image", "Photo", "Foto", "Bild", "Picture", "Credit")
 # Text before a run-in credit longer than this may be article prose: kept.
 _MAX_CAPTION_WORDS = 30
 _MAX_CREDIT_WORDS = 10
+_EXTRA_AGENCIES = frozenset(
+    {
+        "bloomberg",
+        "associated press",
+        "the associated press",
+        "getty images",
+        "afp via getty images",
+    }
+)
 
 
 def _agency_list(s: str) -> bool:
@@ -130,10 +164,39 @@ def _initials_or_agency(page: Page, i: int) -> bool:
 
 def run_in_credit(s: str) -> int:
     """Where a photo credit run into the end of s starts, or -1."""
-    if len(s) > 2000 or ":" not in s or not any(x in s for x in _RUN_IN_LABELS):
+    if len(s) > 2000:
         return -1
-    m = _RUN_IN.search(s)
-    return m.start(1) if m and _credit_tail(m.group(2)) else -1
+    if ":" in s and any(x in s for x in _RUN_IN_LABELS):
+        m = _RUN_IN.search(s)
+        if m and _credit_tail(m.group(2)):
+            return m.start(1)
+    tail = _tail_credit(s)
+    return tail.start("credit") if tail else -1
+
+
+def _tail_credit(s: str) -> re.Match[str] | None:
+    """A credit after a caption's last sentence ("(Source: NASA)", "© Reuters / Name")."""
+    if not s or s[-1] not in ")abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        return None
+    if "(" not in s[-90:] and "©" not in s[-90:] and "/" not in s[-60:]:
+        return None
+    return _TAIL_CREDIT.search(s, max(0, len(s) - 120))
+
+
+def name_credit(s: str) -> bool:
+    """A credit line made of a person's name and agencies: "Michael Conroy, AP",
+    "Natalie Naccache | Bloomberg | Getty Images" (also the shape of a byline)."""
+    if len(s) > 80 or ("," not in s and "|" not in s) or ends_sentence(s):
+        return False
+    parts = [p for p in _NAME_PARTS.split(s) if p]
+    if not 2 <= len(parts) <= 4 or len(s.split()) > 9:
+        return False
+    name = parts[0].split()
+    if not 2 <= len(name) <= 4 or not all(w[:1].isupper() for w in name):
+        return False
+    rest = [p.lower() for p in parts[1:]]
+    return all(p in _AGENCIES or any(a in p for a in _AGENCY_PHRASES) or p in _EXTRA_AGENCIES
+               for p in rest)  # fmt: skip
 
 
 def detect(page: Page) -> list[Finding]:
@@ -141,7 +204,7 @@ def detect(page: Page) -> list[Finding]:
     url_lines: list[int] = []
     initials: list[int] = []
     out: list[Finding] = []
-    credit_at: list[tuple[int, str]] = []  # (line, "line" | "run-in")
+    credit_at: list[tuple[int, str]] = []  # (line, "line" | "name" | "run-in" | "syndication")
     # Agency lines need an agency name somewhere on the page, or a slash (initials).
     agencies = not _AGENCIES.isdisjoint(page.vocab)
     for i in page.nonblank:
@@ -150,33 +213,42 @@ def detect(page: Page) -> list[Finding]:
         body = page.body[i]
         if w <= 3 and ("://" in s or "www." in s) and _URL_ONLY.match(s):
             url_lines.append(i)
+        elif w <= _SYNDICATION_MAX_WORDS and s[:1] in "TtOoRr" and _SYNDICATION.match(s):
+            credit_at.append((i, "syndication"))
         elif w <= 10 and (agencies or "/" in s) and _initials_or_agency(page, i):
             initials.append(i)
         elif w <= 16 and (body[:1] in _CREDIT_FIRST or "/" in body) and _credit_line(body):
             credit_at.append((i, "line"))
-        elif len(s) <= 2000 and ":" in s and any(x in s for x in _RUN_IN_LABELS):
-            m = _RUN_IN.search(s)
-            if m and _credit_tail(m.group(2)):
-                caption_words = len(s[: m.start()].split())
-                if caption_words <= _MAX_CAPTION_WORDS:
-                    credit_at.append((i, "run-in"))
-                else:
-                    out.append(
-                        Finding(
-                            FlagKind.media_credit,
-                            Severity.info,
-                            i + 1,
-                            i + 1,
-                            "photo credit run into the end of a long line that may be article "
-                            "prose; the line is kept",
-                            removed=False,
-                            evidence=excerpt(s, m.start(1), len(s)),
-                        )
+        elif (
+            w <= 9
+            and name_credit(s)
+            and (prev := page.prev_nonblank(i)) >= 0
+            and page.n_words[prev] >= 6
+            and (ends_sentence(page.stripped[prev]) or page.n_words[prev] >= 12)
+        ):
+            # A name and an agency right under a sentence: the photo credit of a caption
+            # (at the top of an article the same shape is a byline; navigation takes it).
+            credit_at.append((i, "name"))
+        elif len(s) <= 2000 and (cut := run_in_credit(s)) > 0:
+            if len(s[:cut].split()) <= _MAX_CAPTION_WORDS:
+                credit_at.append((i, "run-in"))
+            else:
+                out.append(
+                    Finding(
+                        FlagKind.media_credit,
+                        Severity.info,
+                        i + 1,
+                        i + 1,
+                        "photo credit run into the end of a long line that may be article "
+                        "prose (a long caption); the line is kept",
+                        removed=False,
+                        evidence=excerpt(s, cut, len(s)),
                     )
+                )
     for a, b in runs(url_lines, page):
         out.append(
             Finding(
-                FlagKind.media_credit,
+                FlagKind.navigation_boilerplate,
                 Severity.warning,
                 a + 1,
                 b + 1,
@@ -202,7 +274,8 @@ def detect(page: Page) -> list[Finding]:
         # The caption sits right above its credit, in the same block: only trusted on pages
         # whose blocks are separated by blank lines, where adjacency really means "together".
         if (
-            page.blank_separated
+            how in ("line", "run-in")
+            and page.blank_separated
             and prev >= 0
             and page.stripped[prev]
             and prev not in taken
@@ -210,9 +283,12 @@ def detect(page: Page) -> list[Finding]:
             and prev > 0
         ):
             start = prev
-        what = (
-            "photo credit" if how == "line" else "image caption with its photo credit run into it"
-        )
+        what = {
+            "line": "photo credit",
+            "name": "photo credit (photographer and agency) under its caption",
+            "syndication": "syndication note (where the article was first published)",
+            "run-in": "image caption with its photo credit run into it",
+        }[how]
         if start < i:
             what = "image caption and photo credit"
         out.append(

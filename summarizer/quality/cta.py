@@ -37,6 +37,23 @@ _CTA = re.compile(
     r"\bpartagez (?:votre avis|vos commentaires)\b|\bdéjanos tu comentario\b",
     re.IGNORECASE,
 )
+# Calls added for scraped pages (issue 11), in a second, smaller pattern with its own keys so
+# that the common words among them ("follow", "share") do not send every line of an
+# article through the long pattern above.
+_CTA_MORE = re.compile(
+    r"\bshare (?:it|this(?: story| article| post)?) with "
+    r"(?:a friend|friends|your friends|others)\b|"
+    r"^like this (?:story|article|post)\?|"
+    r"^follow (?:us|[\w.&@-]+(?: [\w.&@-]+)?) on:?$|"
+    r"\bdeixe (?:a sua |o seu |suas? |seus? |uma? )(?:d[úu]vidas?|opini[õo]es|coment[áa]rios?|"
+    r"resposta|perguntas?)\b|\bobrigad[oa] por compartilhar\b|"
+    r"^(?:baixe|receba|assine|inscreva-se)\b.{0,40}\b(?:e-?book|newsletter|e-?mail|gr[áa]tis)\b",
+    re.IGNORECASE,
+)
+_MORE_KEYS = (
+    "share it", "share this", "like this", "follow", "deixe", "obrigado", "obrigada", "baixe",
+    "receba", "assine", "inscreva-se",
+)  # fmt: skip
 # Substrings one of which every match contains: lines without any are not searched.
 _KEYS = (
     "your", "tell us", "let us know", "comment", "comments", "subscribe", "sign up", "forget to",
@@ -51,15 +68,23 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"“'‘(\[A-ZÀ-ÖØ-Þ])")
 _MAX_REST_WORDS = 8
 
 
+def _is_cta(sentence: str) -> bool:
+    """Does this sentence hold a call to action (either pattern)?"""
+    return _CTA.search(sentence) is not None or _CTA_MORE.search(sentence) is not None
+
+
 def detect(page: Page) -> list[Finding]:
     """Warnings: standalone calls to action are removed, ones inside prose lines are kept."""
     out: list[Finding] = []
-    for i, s, m in page.first_matches(_KEYS, _CTA):
+    hits = {i: (s, m) for i, s, m in page.first_matches(_MORE_KEYS, _CTA_MORE)}
+    hits.update((i, (s, m)) for i, s, m in page.first_matches(_KEYS, _CTA))
+    for i in sorted(hits):
+        s, m = hits[i]
         if quoted(s, m.start()):
             continue
         sentences = _SENTENCE_SPLIT.split(s)
-        cta = [x for x in sentences if _CTA.search(x)]
-        rest_words = sum(len(x.split()) for x in sentences if not _CTA.search(x))
+        cta = [x for x in sentences if _is_cta(x)]
+        rest_words = sum(len(x.split()) for x in sentences if not _is_cta(x))
         if rest_words < _MAX_REST_WORDS:
             out.append(
                 Finding(

@@ -40,6 +40,10 @@ _INJECTION = re.compile(
     r"processing|analy[sz]ing|parsing) this (?:article|text|page|content|document)\b|"
     r"\b(?:do not|don't) (?:summari[sz]e|analy[sz]e|flag|reveal) (?:this|the) "
     r"(?:article|text|page|content|instructions?)\b|"
+    r"^\[(?:system|sys|admin|developer|assistant|instructions?)\]|"
+    r"^(?:system|assistant|admin|developer)\s*:\s*(?:rate|label|classify|summari[sz]e|ignore|"
+    r"say|write|output|give|mark|score)\b|"
+    r"\b(?:rate|score) this (?:article|text|page|story|content) \d{1,3} ?(?:/|out of) ?\d{1,3}\b|"
     r"\brespond only with\b|\bpretend (?:to be|you are) (?:an? )?(?:ai|assistant|"
     r"unrestricted)\b",
     re.IGNORECASE,
@@ -58,7 +62,9 @@ _KEYS = (
     "if you're", "note to", "note for", "attention", "message to", "message for",
     "reading this", "summarizing this", "summarising this", "processing this",
     "analyzing this", "analysing this", "parsing this", "summarize", "summarise", "analyze",
-    "analyse", "flag", "reveal", "respond only", "pretend",
+    "analyse", "flag", "reveal", "respond only", "pretend", "[system]", "[sys]", "[admin]",
+    "[developer]", "[assistant]", "[instruction", "system:", "assistant:", "admin:",
+    "developer:", "rate this", "score this",
 )  # fmt: skip
 _SENTENCE_START = re.compile(r"[.!?]\s+")
 # Words that may open an imperative sentence before the injected command itself.

@@ -13,10 +13,11 @@ import re
 
 from ..schemas import FlagKind, Severity
 from .base import Finding, Page, ends_sentence, runs
+from .navigation import menu_item, ui_label
 
 _RELATED_HEADER = re.compile(
     r"^(?:related(?: articles?| stories| posts| news| content| coverage| reading| links| topics)?|"
-    r"read (?:more|also|next)(?: on| about| from)?|"
+    r"read (?:also|next)(?: on| about| from)?|read more (?:on|about|from)\b.{0,40}|"
     r"more (?:from|on|stories|news|like this|in|about)\b.{0,40}|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
     r"recommended(?: for you| stories| reading| articles)?|"
@@ -29,6 +30,18 @@ _RELATED_HEADER = re.compile(
     r"leia também|читайте также)\s*:?$",
     re.IGNORECASE,
 )
+# An inline link to another story, introduced by a label: "READ MORE: China plague...",
+# "Related: Possible Water Plumes...", "Also on rt.com Journalists threatened...",
+# "[Related: Salesforce keynote]", "Trends:Evo Morales news".
+_RELATED_PREFIX = re.compile(
+    r"^\[?(?:also on [\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b|"
+    r"(?:read more|read next|related(?: articles?| stories| posts| coverage| content)?|see also|"
+    r"also read|read also|also see|also|more|trends?|trending|recommended|further reading|"
+    r"lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leia também|leia mais|"
+    r"lee también|leggi anche)\s*:)",
+    re.IGNORECASE,
+)
+_INLINE_MAX_WORDS = 30
 _SHOP = re.compile(
     r"\b(?:add to (?:cart|basket|bag)|buy now|shop now|order now|in stock|out of stock|"
     r"free shipping|free delivery|checkout|% off|on sale|shop the|best price|discount code|"
@@ -81,6 +94,25 @@ def _doubled_titles(page: Page) -> list[tuple[int, int, int]]:
     return out
 
 
+def _stops_list(page: Page, j: int) -> bool:
+    """A page-interface label or menu item ("View Comments", "Disclaimer"): a related list
+    does not run on past it, so that the footer after it keeps its own kind."""
+    norm = page.norm(j)
+    return page.n_words[j] <= 4 and (ui_label(norm) or menu_item(norm) == 2)
+
+
+def _inline_links(page: Page, taken: set[int]) -> list[int]:
+    """Lines that are a labelled link to another story ("READ MORE: ...")."""
+    out = []
+    for i in page.nonblank:
+        if i in taken or page.n_words[i] > _INLINE_MAX_WORDS:
+            continue
+        m = _RELATED_PREFIX.match(page.stripped[i])
+        if m and page.n_words[i] >= 2 and len(page.stripped[i]) > m.end() + 3:
+            out.append(i)
+    return out
+
+
 def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
     """A "Related"/"Read more" header followed by 2+ title lines: (start, end, titles).
 
@@ -98,7 +130,7 @@ def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
         titles = 0
         last_title = i
         j = page.next_nonblank(i)
-        while j < len(page.lines) and j not in used:
+        while j < len(page.lines) and j not in used and not _stops_list(page, j):
             if _title_like(page, j) and page.n_words[j] >= 3:
                 titles += 1
                 last_title = j
@@ -169,6 +201,20 @@ def detect(page: Page) -> list[Finding]:
             )
         )
         taken.update(range(a, b + 1))
+    inline = _inline_links(page, taken)
+    for a, b in runs(inline, page):
+        out.append(
+            Finding(
+                FlagKind.link_spam,
+                Severity.warning,
+                a + 1,
+                b + 1,
+                "labelled link to another story ('Read more:', 'Related:', 'Also on ...'), "
+                "not article text",
+                True,
+            )
+        )
+    taken.update(inline)
     for a, b in runs(_shop_lines(page, taken), page):
         out.append(
             Finding(

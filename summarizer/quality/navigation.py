@@ -8,10 +8,12 @@ speaking about its own cookies. Lines of article prose are never matched.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..schemas import FlagKind, Severity
 from .base import Finding, Page, ends_sentence, in_double_quotes, runs, wordset
+from .credits import AGENCIES, AGENCY_PHRASES
 
 _SKIP_LINK = re.compile(
     r"^(?:skip|jump) (?:to|navigation|ahead)\b|^(?:zum inhalt|zur navigation|direkt zum|"
@@ -90,6 +92,8 @@ _UI_LABELS = frozenset(
         "updated", "comments", "view comments", "add comment", "hide caption",
         "toggle caption", "caption", "skip advertisement", "remove ads", "ad feedback",
         "report an issue", "give feedback", "feedback", "weiterlesen", "mehr lesen",
+        "learn more", "get short url", "short url", "copy link", "link copied",
+        "print this article", "print article", "print this page", "view gallery",
         "lire la suite", "leer más", "leggi di più", "ver más",
     }
 )  # fmt: skip
@@ -165,6 +169,24 @@ _TOC_KEYS = (
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}|[A-Z])", re.IGNORECASE)
 _RESERVED = re.compile(r"\ball rights reserved\b", re.IGNORECASE)
 _CRUMB_CHARS = re.compile(r"[›»>→/|•·]")
+# A line that is an HTML tag (or a run of them) left in scraped text: a tracking pixel,
+# an embed, a stray "<div ...>". Its text content, if any, is at most a few words.
+_MARKUP = re.compile(
+    r"^(?:<(?:img|div|span|script|iframe|a|p|br|hr|link|meta|source|picture|figure|noscript|"
+    r"style|input|button|svg|path|ins|video|audio|embed|object|param|section|article|header|"
+    r"footer|nav|aside|ul|li|table|tr|td)\b[^<>]{0,2000}/?>|</[a-z]{1,10}>)",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^<>]{1,2000}>")
+# Bylines: "By Jane Doe", "By Jane Doe, Reuters", "by Tom Rogan", "Jane Doe, Reuters",
+# "Jane Doe | Reuters". Metadata, not a defect: removed with an info flag.
+_BYLINE = re.compile(
+    r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}"
+    r"(?:\s*(?:,|\||and|&|und|et|y)\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}){0,3}$"
+)
+_NAME_AGENCY = re.compile(
+    r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}\s*[,|]\s*(?P<agency>[^,|]{2,40})$"
+)
 # Prefilter keys (whole words or phrases) for the regex checks below.
 _SKIP_KEYS = (
     "skip", "jump", "zum inhalt", "zur navigation", "direkt", "aller", "passer", "saltar",
@@ -180,6 +202,25 @@ _COOKIE_KEYS = ("cookie", "cookies", "by continuing", "by using")
 # Breadcrumb separators. "/" only counts when the first item says "Home".
 _CRUMB_SEP = re.compile(r"\s+(?:›|»|>|→|/|\||•|·)\s+|\s*[›»→]\s*")
 _HOME = frozenset({"home", "homepage", "start", "startseite", "accueil", "inicio", "главная"})
+_AGENCY_NAMES = AGENCIES
+_AGENCY_WORDS = (*AGENCY_PHRASES, "associated press", "news service", "news agency", "staff")
+# Menu phrases a footer row is made of, longest first (for the greedy parse in _menu_row).
+_ROW_PHRASES = sorted(
+    (tuple(p.split()) for p in _MENU_STRONG_PHRASES | _MENU_STRONG), key=len, reverse=True
+)
+_ROW_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _ROW_PHRASES:
+    _ROW_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
+def menu_item(s: str) -> int:
+    """2 for a strong menu item, 1 for a section name, 0 otherwise (s is normalised)."""
+    return _menu_item(s)
+
+
+def ui_label(norm: str) -> bool:
+    """A page-interface label ("Read more", "View Comments", "5 min read")."""
+    return _ui_label(norm)
 
 
 def _menu_item(s: str) -> int:
@@ -209,6 +250,54 @@ def _share_bar(page: Page, i: int) -> bool:
     return all(w in _SHARE_VOCAB for w in words)
 
 
+def _menu_row(norm: str) -> bool:
+    """A footer row of 2+ account/legal links run together ("Terms of Service Privacy
+    Notice"): the line parses completely into known strong menu phrases."""
+    words = norm.replace("|", " ").replace("·", " ").replace("•", " ").split()
+    if not 3 <= len(words) <= 16:
+        return False
+    if words[0] not in _ROW_BY_FIRST:
+        return False
+    items = k = 0
+    while k < len(words):
+        for phrase in _ROW_BY_FIRST.get(words[k], ()):
+            n = len(phrase)
+            if tuple(words[k : k + n]) == phrase:
+                k += n
+                items += 1
+                break
+        else:
+            return False
+    return items >= 2
+
+
+def _markup(s: str) -> bool:
+    """An HTML tag fragment left in the text (at most a few words of text besides tags)."""
+    if not _MARKUP.match(s):
+        return False
+    return len(_TAG.sub(" ", s).split()) <= 3
+
+
+def _byline(page: Page, i: int) -> bool:
+    """A byline: "By Jane Doe[, Agency]" or "Jane Doe, Reuters", above the article text or
+    in its first lines (a closing "By ..." credit is left to the other rules)."""
+    s = page.body[i]
+    if page.n_words[i] > 14 or (ends_sentence(s) and not s.endswith(".")):
+        return False
+    if i > page.first_prose and (
+        bisect.bisect_left(page.nonblank, i) - bisect.bisect_left(page.nonblank, page.first_prose)
+        > 3
+    ):
+        return False
+    if _BYLINE.match(s.rstrip(".")):
+        return True
+    m = _NAME_AGENCY.match(s)
+    if m is None:
+        return False
+    agency = m.group("agency").strip().lower()
+    return agency in _AGENCY_NAMES or any(a in agency for a in _AGENCY_WORDS)
+
+
 def _breadcrumb(s: str) -> bool:
     """Home › Section › Subsection, or a row of menu items separated by pipes or bullets."""
     if len(s) > 200 or len(s.split()) > 16:
@@ -228,6 +317,7 @@ def _breadcrumb(s: str) -> bool:
 def _line_findings(page: Page) -> dict[str, list[int]]:
     """0-based line indexes per single-line reason."""
     hits: dict[str, list[int]] = {
+        "markup": [],
         "skip": [],
         "share": [],
         "cookie": [],
@@ -248,7 +338,9 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
             continue
         body = page.body[i]
         reason = ""
-        if w <= 8 and i in skip and _SKIP_LINK.match(body):
+        if s[:1] == "<" and _markup(s):
+            reason = "markup"
+        elif w <= 8 and i in skip and _SKIP_LINK.match(body):
             reason = "skip"
         elif w <= 12 and i in share and _share_bar(page, i):
             reason = "share"
@@ -263,7 +355,9 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
             reason = "subscribe"
         elif i in cookie and _cookie(page, i):
             reason = "cookie"
-        elif w <= 16 and _CRUMB_CHARS.search(s) and _breadcrumb(s):
+        elif (w <= 16 and _CRUMB_CHARS.search(s) and _breadcrumb(s)) or (
+            3 <= w <= 16 and not ends_sentence(s) and _menu_row(page.norm(i))
+        ):
             reason = "crumb"
         elif (
             w <= 30
@@ -365,6 +459,7 @@ def detect(page: Page) -> list[Finding]:
     """Navigation findings: all warnings that remove whole short lines."""
     hits = _line_findings(page)
     reasons = {
+        "markup": "markup fragment: an HTML tag left in the text (tracking pixel, embed)",
         "skip": "skip links (screen-reader navigation), not article text",
         "share": "share / print / e-mail bar, not article text",
         "cookie": "cookie consent prompt, not article text",
@@ -400,6 +495,25 @@ def detect(page: Page) -> list[Finding]:
             )
         )
         taken.update(range(a, b + 1))
+    # Plain text only: from HTML, trafilatura reads the byline as metadata, and the
+    # html_boilerplate flag already covers it.
+    bylines = [
+        i
+        for i in page.nonblank
+        if page.main is None and i not in taken and 2 <= page.n_words[i] <= 14 and _byline(page, i)
+    ]
+    for a, b in runs(bylines, page):
+        out.append(
+            Finding(
+                FlagKind.navigation_boilerplate,
+                Severity.info,
+                a + 1,
+                b + 1,
+                "byline (author and agency): page metadata, not article text",
+                True,
+            )
+        )
+    taken.update(bylines)
     for a, b, has_entries in _toc(page):
         if a in taken:
             continue

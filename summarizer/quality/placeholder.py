@@ -8,8 +8,10 @@ with almost no function words, on a page that is otherwise normal prose.
 
 from __future__ import annotations
 
+import re
+
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, runs, words_of, wordset
+from .base import Finding, Page, excerpt, runs, words_of, wordset
 
 # Latin words that filler generators draw from (Cicero's "De finibus" and the classic
 # typesetting sample). Words that are also everyday English ("a", "in", "do", "at", "id",
@@ -41,6 +43,12 @@ LATIN = wordset(
 )
 _MIN_WORDS = 4
 _LATIN_SHARE = 0.6
+# An unfilled template slot: "[Insert quote from the head librarian]", "[TK]", "[Your name]".
+_SLOT = re.compile(
+    r"\[(?:insert|add|include|enter|paste|your|placeholder|todo|tk|tbd|tbc|xx+|name of|"
+    r"quote from|link to)\b[^\]\n]{0,150}\]",
+    re.IGNORECASE,
+)
 
 # Function words of English and a few other languages written with spaces; a line of 15+
 # words with (almost) none of them is not a sentence in any of them.
@@ -128,4 +136,37 @@ def detect(page: Page) -> list[Finding]:
         )
         for a, b in runs(salad, page)
     )
+    out.extend(_slots(page, set(latin) | set(salad)))
+    return out
+
+
+def _slots(page: Page, taken: set[int]) -> list[Finding]:
+    """Unfilled template slots: the line is removed when the slot is all it says (critical:
+    the page was published from a template without being checked); a slot inside a
+    sentence is flagged and the line kept."""
+    out: list[Finding] = []
+    if "[" not in page.text_lower:
+        return out
+    for i in page.nonblank:
+        s = page.stripped[i]
+        if i in taken or "[" not in s or len(s) > 5000:
+            continue
+        m = _SLOT.search(s)
+        if m is None:
+            continue
+        rest = (s[: m.start()] + s[m.end() :]).strip(" \"'“”‘’«».,;:!?-–—()")
+        alone = len(rest.split()) <= 3
+        out.append(
+            Finding(
+                FlagKind.placeholder_text,
+                Severity.critical if alone else Severity.warning,
+                i + 1,
+                i + 1,
+                "unfilled template slot ("
+                + m.group(0)[:60]
+                + ("), the whole line: removed" if alone else ") inside a sentence; kept"),
+                removed=alone,
+                evidence=None if alone else excerpt(s, m.start(), m.end()),
+            )
+        )
     return out

@@ -30,6 +30,7 @@ from . import (
     duplicates,
     frame,
     injection,
+    lines,
     links,
     navigation,
     notes,
@@ -277,6 +278,7 @@ def analyze_quality(
     for second_pass in (
         _html_boilerplate,
         lambda p, r: frame.detect(p, r, frame_lines),
+        lambda p, r: lines.detect(p, r, frame_lines),
         duplicates.detect,
     ):
         extra = second_pass(page, removed)

@@ -40,7 +40,8 @@ def _spans(text: str) -> list[tuple[str, str, int, int, bool]]:
             "credits.txt",
             [
                 ("media_credit", "warning", 3, 3, True),
-                ("media_credit", "warning", 5, 5, True),
+                # A bare share link is page navigation (eval fixture seed-003 labels it so).
+                ("navigation_boilerplate", "warning", 5, 5, True),
                 ("media_credit", "warning", 7, 7, True),
             ],
         ),
@@ -106,10 +107,17 @@ def test_seo_filler_is_described_not_removed() -> None:
     assert report.clean_text == text.rstrip("\n")
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["negative_byline_dateline.txt", "negative_latin_quote.txt", "negative_bulleted_list.txt"],
-)
+def test_byline_is_removed_with_an_info_flag_and_the_rest_is_untouched() -> None:
+    text = _text("negative_byline_dateline.txt")
+    report = analyze_quality(text)
+    assert [(f.kind.value, f.severity.value, f.start_line, f.end_line, f.removed)
+            for f in report.flags] == [("navigation_boilerplate", "info", 2, 2, True)]  # fmt: skip
+    lines = text.rstrip("\n").split("\n")
+    # The dateline, the dateline inside the lede and the closing bio line all stay.
+    assert report.clean_text == "\n".join(lines[:1] + lines[2:])
+
+
+@pytest.mark.parametrize("name", ["negative_latin_quote.txt", "negative_bulleted_list.txt"])
 def test_negatives_stay_unflagged(name: str) -> None:
     text = _text(name)
     report = analyze_quality(text)

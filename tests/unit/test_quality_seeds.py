@@ -43,7 +43,7 @@ def test_000_and_002_have_no_warning_or_critical(prefix: str) -> None:
 def test_003_scraped_page_traits_have_exact_spans() -> None:
     assert _spans(_seed("003")) == [
         ("navigation_boilerplate", 1, 3, True),  # Skip to content / main menu / more DW sites
-        ("media_credit", 11, 11, True),  # https://s.gtool.pro:443/https/p.dw.com/p/4ii5H
+        ("navigation_boilerplate", 11, 11, True),  # https://s.gtool.pro:443/https/p.dw.com/p/4ii5H
         ("media_credit", 12, 13, True),  # caption + "...remarksImage: Valeriy Sharifulin/IMAGO/SNA"
         ("media_credit", 43, 43, True),  # es/rmt (AP, AFP, Reuters)
     ]
