@@ -55,8 +55,8 @@ from extraction_devset import (  # noqa: E402
     summarise,
 )
 
-from summarizer.article import split_lines  # noqa: E402
-from summarizer.html import article_from_html, visible_text  # noqa: E402
+from summarizer.inputs.html import article_from_html, visible_text  # noqa: E402
+from summarizer.lines import split_lines  # noqa: E402
 from summarizer.quality import analyze_quality  # noqa: E402
 from summarizer.quality import lines as line_model  # noqa: E402
 

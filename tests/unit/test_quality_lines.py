@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.article import split_lines
+from summarizer.lines import split_lines
 from summarizer.quality import analyze_quality
 from summarizer.quality import lines as line_model
 from summarizer.quality.base import Page
