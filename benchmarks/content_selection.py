@@ -333,7 +333,7 @@ def fixture_recall(fixtures_dir: Path, budget: int) -> None:
         "headline (the fixture's title, else headline_from_sentence of the first non-weak "
         "sentence), each summary sentence, each key point; Lead-3 as the eval harness takes it "
         f"(3 sentences, no headline). Default max_points is {DEFAULT_MAX_POINTS}; the selection "
-        "gives one key point per 4 sentences of prose, at least 3.\n"
+        "gives one key point per 3 sentences of prose, at least 3.\n"
     )
     print("| units | " + " | ".join(f"{m.name} matcher" for m in matchers) + " |")
     print("|---|" + "---:|" * len(matchers))

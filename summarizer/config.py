@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         default=6,
         ge=3,
         le=6,
-        description="Most key points per article (one per 4 sentences of prose, at least 3)",
+        description="Most key points per article (one per 3 sentences of prose, at least 3)",
     )
     stance_min_confidence: float = Field(
         default=0.6,

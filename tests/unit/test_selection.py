@@ -164,8 +164,9 @@ def test_one_and_two_sentence_articles() -> None:
 
 
 def test_key_points_grow_with_the_article_up_to_max_points() -> None:
-    # 11 sentences of prose (one is a question): ceil(11 / 4) = 3 key points.
-    assert len(select(sentences(STORY)).key_points) == 3
+    # 11 sentences of prose (one is a question): ceil(11 / 3) = 4 key points.
+    assert len(select(sentences(STORY)).key_points) == 4
+    assert len(select(sentences(STORY[:7])).key_points) == 3, "never fewer than 3"
     # Twice as long (a second town's story, 22 sentences of prose): up to max_points.
     other = [t.replace("Kelby", "Orrin").replace("Harbour", "River") for t in STORY]
     doubled = sentences(STORY + other)
@@ -199,7 +200,7 @@ def test_repeated_word_ties_do_not_depend_on_set_order() -> None:
 def test_lead_scorer_takes_sentences_in_article_order() -> None:
     sel = select(sentences(STORY), scorer=LeadScorer(), word_budget=200)
     assert sel.method == "lead"
-    assert [p.id for p in sel.key_points] == [0, 1, 2]
+    assert [p.id for p in sel.key_points] == [0, 1, 2, 3]
 
 
 def test_shipped_model_file_loads_and_scores() -> None:
