@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -168,6 +168,8 @@ class _AbstractiveBase(_Answer):
     article_type: ArticleType
     stances: list[StanceAnswer] = Field(default_factory=list, max_length=8)
     flags: list[FlagAnswer] = Field(default_factory=list, max_length=5)
+    # The caller's targets, in order, for the per-article subclass that asks about them.
+    requested_targets: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> _AbstractiveBase:
@@ -177,6 +179,38 @@ class _AbstractiveBase(_Answer):
             n_sent = len(self.summary.replace("...", ".").split(". "))
             if n_sent > 5:
                 raise ValueError(f"summary has about {n_sent} sentences; write 2-4")
+        return self
+
+    @model_validator(mode="after")
+    def _one_stance_per_target(self) -> _AbstractiveBase:
+        """Each requested target exactly once, put in the caller's order.
+
+        A list whose items name their target (an enum) rather than a tuple with one position per
+        target: strict structured outputs have no tuples, so the order and the coverage are
+        checked here, and a miss goes back to the model as a re-ask.
+        """
+        targets = type(self).requested_targets
+        if not targets:
+            return self
+        given: list[_TargetAnswerBase] = list(getattr(self, "target_stances", None) or [])
+        names = [item.target for item in given]
+        missing = [t for t in targets if t not in names]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if missing or repeated:
+            detail = "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(map(repr, missing))}" if missing else "",
+                    f"repeated {', '.join(map(repr, repeated))}" if repeated else "",
+                )
+                if part
+            )
+            raise ValueError(
+                f"target_stances needs exactly one entry per target ({detail}); "
+                f"the targets are {', '.join(map(repr, targets))}"
+            )
+        ordered = sorted(given, key=lambda item: targets.index(item.target))
+        object.__setattr__(self, "target_stances", ordered)
         return self
 
 
@@ -196,14 +230,21 @@ def _abstractive_answer_model(n_sentences: int, targets: tuple[str, ...]) -> typ
         ),
     }
     if targets:
-        members = [
-            create_model(
-                f"TargetStance{i}", __base__=_TargetAnswerBase, target=(_literal([name]), ...)
-            )
-            for i, name in enumerate(targets)
-        ]
-        fields["target_stances"] = (tuple[tuple(members)], ...)  # type: ignore[misc]
+        # One item per target, each naming its target from the enum of the caller's targets;
+        # `_one_stance_per_target` checks that each occurs once. No tuple: see strict.py.
+        stance = create_model(
+            "TargetStance", __base__=_TargetAnswerBase, target=(_literal(list(targets)), ...)
+        )
+        fields["target_stances"] = (
+            list[stance],
+            Field(
+                min_length=len(targets),
+                max_length=len(targets),
+                description="Exactly one entry per target, in the order the targets are listed",
+            ),
+        )
     model = create_model("AbstractiveAnswer", __base__=_AbstractiveBase, **fields)
+    model.requested_targets = targets
     return cast(type[_AbstractiveBase], model)
 
 

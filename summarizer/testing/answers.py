@@ -130,13 +130,21 @@ def schema_targets(schema: dict[str, Any]) -> list[str] | None:
     prop = (schema.get("properties") or {}).get("target_stances")
     if not isinstance(prop, dict):
         return None
+    # A tuple (prefixItems: one member per target), its strict-mode form (items: anyOf the
+    # members), or a list whose items name their target from an enum of all targets.
+    members = prop.get("prefixItems")
+    if members is None:
+        items = _resolve(schema, prop.get("items") or {})
+        members = items.get("anyOf") or [items]
     names: list[str] = []
-    for item in prop.get("prefixItems") or []:
+    for item in members:
         target = (_resolve(schema, item).get("properties") or {}).get("target") or {}
         if "const" in target:
             names.append(str(target["const"]))
         elif target.get("enum"):
-            names.append(str(target["enum"][0]))
+            names.extend(
+                str(v) for v in (target["enum"] if len(members) == 1 else target["enum"][:1])
+            )
     return names
 
 
