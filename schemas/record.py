@@ -208,6 +208,13 @@ class Provenance(_Record):
     latency_ms: int = Field(ge=0)
     cached: bool = False
     article_type_method: ArticleTypeMethod
+    structured_output_mode: str | None = Field(
+        default=None,
+        description=(
+            "How the server was asked for JSON: json_schema, tools, json_object, json or md_json "
+            "(suffix _strict when the schema was enforced with strict: true); null for local"
+        ),
+    )
 
 
 class ArticleAnalysis(_Record):

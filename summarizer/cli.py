@@ -44,6 +44,27 @@ def _model_options(func: F) -> F:
         click.option("--mode", type=click.Choice(["extractive", "abstractive"])),
         click.option("--max-attempts", type=int, help="Validation attempts per article."),
         click.option(
+            "--max-tokens",
+            type=int,
+            help="Answer budget in tokens (default: extractive 256, abstractive 1536).",
+        ),
+        click.option(
+            "--context-tokens",
+            type=int,
+            help="The model's context window (default: local 8192; servers: as they state).",
+        ),
+        click.option(
+            "--openai-mode",
+            type=click.Choice(["json_schema", "tools", "json_object", "json", "md_json"]),
+            help="First structured-output style to ask a server for; refused ones fall back "
+            "in this order (default json_schema).",
+        ),
+        click.option(
+            "--strict/--no-strict",
+            default=None,
+            help="Strict schemas (strict: true); default: on for api.openai.com only.",
+        ),
+        click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
             help="Response cache folder.",
@@ -56,7 +77,8 @@ def _model_options(func: F) -> F:
 
 _SETTING_OPTIONS = (
     "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
-    "concurrency", "workers", "respect_robots",
+    "concurrency", "workers", "respect_robots", "max_tokens", "context_tokens", "openai_mode",
+    "strict",
 )  # fmt: skip
 _LOG_META = "summarizer.log"
 
@@ -132,6 +154,18 @@ def _friendly_errors() -> Iterator[None]:
 @click.version_option(package_name="summarizer")
 def cli() -> None:
     """Evidence-grounded summaries, stances and source-quality flags for news articles."""
+    _quiet_instructor()
+
+
+def _quiet_instructor() -> None:
+    """instructor logs every failed call at ERROR (a refused style we then fall back from
+    included), and with no handler configured Python prints those lines to stderr beside our
+    one line per failure. A handler of its own that drops them keeps stderr to our lines.
+    (summarizer.logs.configure_logging, issue 12, routes all third-party logs and supersedes
+    this.)"""
+    logger = logging.getLogger("instructor")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
 
 
 @cli.command()

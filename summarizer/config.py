@@ -12,6 +12,16 @@ from .errors import ConfigError
 
 BackendName = Literal["local", "openai"]
 Mode = Literal["extractive", "abstractive"]
+# How an OpenAI-compatible server is asked for JSON; see backends/servers.py for the order in
+# which a refused style falls back to the next.
+OpenAIMode = Literal["json_schema", "tools", "json_object", "json", "md_json"]
+
+# Answer budgets per mode, from the answer sizes measured on the 24 eval fixtures
+# (benchmarks/answer_sizes.py, SmolLM2 tokenizer): the largest extractive answer the schema
+# admits is 154 tokens, the largest abstractive answer written from the labels 930 (SmolLM2
+# itself wrote 827 for seed 000 on llama-cpp-python's server). About 1.7x headroom; a cut
+# answer is retried once with double the budget.
+DEFAULT_MAX_TOKENS: dict[str, int] = {"extractive": 256, "abstractive": 1536}
 
 
 class Settings(BaseSettings):
@@ -45,18 +55,34 @@ class Settings(BaseSettings):
         default=None, description="extractive or abstractive; default: extractive on local"
     )
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    max_tokens: int = Field(default=640, ge=64, le=16_384)
+    max_tokens: int | None = Field(
+        default=None,
+        ge=64,
+        le=16_384,
+        description="Answer budget in tokens; default per mode (extractive 256, abstractive 1536)",
+    )
     max_attempts: int = Field(default=3, ge=1, le=10, description="Validation attempts (re-asks)")
     max_transient_retries: int = Field(default=6, ge=0, le=20)
     retry_max_wait: float = Field(default=60.0, gt=0, description="Cap on one backoff sleep (s)")
     timeout: float = Field(default=120.0, gt=0, description="Seconds per model request")
-    n_ctx: int | None = Field(
+    context_tokens: int | None = Field(
         default=None,
         ge=512,
-        description="Context window in tokens; default 8192 local, 128k remote",
+        validation_alias=AliasChoices(
+            "context_tokens", "n_ctx", "SUMMARIZER_CONTEXT_TOKENS", "SUMMARIZER_N_CTX"
+        ),
+        description=(
+            "The model's context window in tokens (alias n_ctx). Local: the window the model is "
+            "loaded with (default 8192). Servers: default read from the server, else 128k"
+        ),
     )
-    openai_mode: Literal["tools", "json_schema", "json", "md_json"] = Field(
-        default="tools", description="How instructor asks an OpenAI-compatible server for JSON"
+    openai_mode: OpenAIMode = Field(
+        default="json_schema",
+        description="First structured-output style to try; refused styles fall back in order",
+    )
+    strict: bool | None = Field(
+        default=None,
+        description="Send strict schemas (strict: true); default on for api.openai.com only",
     )
     n_threads: int | None = Field(default=None, ge=1)
     repeat_penalty: float = Field(default=1.1, ge=1.0, le=2.0)
@@ -118,6 +144,16 @@ class Settings(BaseSettings):
         if self.model_path is not None:
             return "local"
         return "openai" if (self.api_key or self.base_url) else "local"
+
+    @property
+    def n_ctx(self) -> int | None:
+        """The context window as the local backend names it (same value as context_tokens)."""
+        return self.context_tokens
+
+    @property
+    def resolved_max_tokens(self) -> int:
+        """The answer budget in effect: explicit, else the default of the mode."""
+        return self.max_tokens or DEFAULT_MAX_TOKENS[self.resolved_mode]
 
     @property
     def resolved_mode(self) -> Mode:

@@ -117,6 +117,25 @@ class BackendError(_ModelCallError):
         self.status_code = status_code
 
 
+class ContextWindowExceeded(BackendError):
+    """The prompt does not fit the model's context; `limit` is the window, when stated.
+
+    The pipeline answers it by cutting the article to the limit (flagged context_overflow)
+    and trying once more.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        article_id: str | None = None,
+        attempts: int = 0,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__(message, article_id=article_id, attempts=attempts)
+        self.limit = limit
+
+
 class GroundingError(_ModelCallError):
     """The model's answer never passed validation (schema or grounding) within the re-asks."""
 

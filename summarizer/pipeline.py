@@ -17,7 +17,14 @@ from .assemble import build_record, clip
 from .backends import Backend, Generation, GenerationRequest, make_backend
 from .cache import Cache, DiskCache
 from .config import Settings
-from .errors import InputError, register_secret
+from .errors import (
+    BackendError,
+    ConfigError,
+    ContextWindowExceeded,
+    GroundingError,
+    InputError,
+    register_secret,
+)
 from .events import Emitter, article_scope
 from .grounding import GroundingContext, normalize_quote
 from .headline import title_line
@@ -96,7 +103,7 @@ class Pipeline:
         self.cache = cache
         self.mode = settings.resolved_mode
         self.prompt: Prompt = load_prompt(self.mode)
-        self.max_tokens = settings.max_tokens
+        self.max_tokens = settings.resolved_max_tokens
         if settings.api_key is not None:
             register_secret(settings.api_key.get_secret_value())  # never in a log line
         # Where the model is served, for the spans' server.address (None: in-process).
@@ -149,7 +156,7 @@ class Pipeline:
             "summarizer": SUMMARIZER_VERSION,
             "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
-                       s.n_ctx, s.openai_mode, s.base_url, s.summary_words,
+                       s.context_tokens, s.openai_mode, s.strict, s.base_url, s.summary_words,
                        s.max_key_points, s.stance_min_confidence],
             "text": article.sha256,
             "targets": list(article.targets),
@@ -200,13 +207,7 @@ class Pipeline:
     ) -> tuple[list[Sentence], list[int], Flag | None]:
         """Keep whole lines of sentences while they fit the context; flag what was cut."""
         window = self.backend.context_tokens
-        attempts = self._settings.max_attempts
-        budget = (
-            window
-            - self.max_tokens * attempts
-            - _PROMPT_OVERHEAD_TOKENS
-            - _REASK_OVERHEAD_TOKENS * (attempts - 1)
-        )
+        budget = article_budget(window, self.max_tokens, self._settings.max_attempts)
         used = 0
         fitting = 0  # how many leading sentences fit the budget
         for s in sentences:
@@ -216,6 +217,12 @@ class Pipeline:
             fitting += 1
         if fitting == len(sentences):
             return sentences, kept, None
+        if fitting == 0:
+            raise ConfigError(
+                f"an answer budget of {self.max_tokens} tokens leaves no room for the article "
+                f"in the model's {window}-token context; lower --max-tokens or use a model "
+                "with a larger context (--context-tokens)"
+            )
         cut_line = sentences[fitting].line
         keep_lines = [n for n in kept if n < cut_line]
         if not keep_lines:  # a single enormous line: keep the sentences that fit in it
@@ -260,6 +267,7 @@ class Pipeline:
             max_attempts=self._settings.max_attempts,
             max_tokens=self.max_tokens,
             article_id=prepared.article.id,
+            context_tokens=self.backend.context_tokens,
         )
 
     async def analyze(
@@ -278,9 +286,8 @@ class Pipeline:
                 scope.cache_hit()
             else:
                 start = time.perf_counter()
-                prepared = self.prepare(article)
+                prepared, generation = await self._generate(article)
                 judgements = self.judge(prepared)
-                generation = await self.backend.generate(self.request(prepared))
                 record = self.finish(article, prepared, judgements, generation, start)
             scope.finished(record)
             return record
@@ -332,6 +339,7 @@ class Pipeline:
             transient_retries=generation.transient_retries,
             latency_ms=latency_ms,
             article_type_method=ArticleTypeMethod.llm,
+            structured_output_mode=generation.structured_output_mode,
         )
         answer = generation.value
         if not isinstance(answer, (ExtractiveAnswer, AbstractiveAnswer)):  # pragma: no cover
@@ -340,6 +348,44 @@ class Pipeline:
         if self.cache is not None:
             self.cache.put(self.cache_key(article), record.model_dump(mode="json"))
         return record
+
+    async def _generate(self, article: Article) -> tuple[Prepared, Generation]:
+        """Prepare and call the backend; when the backend learns that its context window is
+        smaller than the one the article was cut for (stated by the server, or by its
+        context_length_exceeded error), cut the article to the smaller window and try once more.
+        """
+        window = self.backend.context_tokens
+        prepared = self.prepare(article)
+        try:
+            return prepared, await self.backend.generate(self.request(prepared))
+        except ContextWindowExceeded as exc:
+            if self.backend.context_tokens >= window:
+                raise  # nothing learnt: cutting again would send the same prompt
+            first = exc
+        prepared = self.prepare(article)
+        try:
+            generation = await self.backend.generate(self.request(prepared))
+        except (BackendError, GroundingError) as exc:
+            exc.attempts += first.attempts
+            raise
+        generation.attempts += first.attempts  # the refused request counts as a call
+        generation.prompt_tokens += first.prompt_tokens
+        generation.completion_tokens += first.completion_tokens
+        return prepared, generation
+
+
+def article_budget(window: int, max_tokens: int, attempts: int) -> int:
+    """Tokens the article's sentences may take in a window of `window` tokens.
+
+    Room is kept for the instructions, the answer, and every re-ask (each re-ask adds the
+    previous answer and the error to the prompt) while that leaves the article at least half
+    of what a single attempt would allow; in a small window (a 4,096-token server with a
+    1,536-token abstractive budget) the article keeps that half instead, and a re-ask that
+    would not fit is refused by the backend with the last validation error.
+    """
+    single = window - max_tokens - _PROMPT_OVERHEAD_TOKENS
+    every_reask = single - (attempts - 1) * (max_tokens + _REASK_OVERHEAD_TOKENS)
+    return max(every_reask, single // 2)
 
 
 # Kinds whose evidence can be one sentence inside a line that otherwise holds prose; the line

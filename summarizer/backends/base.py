@@ -32,6 +32,9 @@ class GenerationRequest:
     max_attempts: int = 3
     max_tokens: int = 512
     article_id: str | None = None
+    # The context window the article was cut to fit; a backend that learns its window is
+    # smaller raises ContextWindowExceeded and the pipeline cuts again.
+    context_tokens: int | None = None
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Generation:
     attempts: int = 1
     transient_retries: int = 0
     raw_output: str = ""
+    # How a server was asked for JSON (json_schema, tools, ...; "_strict" when enforced).
+    structured_output_mode: str | None = None
 
 
 @runtime_checkable
@@ -168,7 +173,9 @@ def _translate(exc: BaseException, log: CallLog, article_id: str | None) -> Exce
     """The error of ours that an exception from the instructor call stands for."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, BackendError):
+        # Our own errors raised inside the create function (a refused request, a truncated
+        # answer, a re-ask that cannot fit) pass through as they are.
+        if isinstance(cause, (BackendError, GroundingError)):
             cause.article_id = cause.article_id or article_id
             cause.attempts = max(cause.attempts, log.calls + log.transient_retries)
             return cause

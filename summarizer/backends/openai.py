@@ -1,12 +1,21 @@
-"""OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp server, LM Studio)."""
+"""OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp server, LM Studio).
+
+One article costs as few requests as the server allows (issue 16): transient failures are
+retried with backoff; permanent ones (an invalid request, whatever its status code) are not;
+a refused structured-output style falls back to the next (servers.FALLBACK_ORDER) and the one
+that works is remembered for the process; an answer cut at its token budget is retried once
+with a larger budget, never re-asked as if it were invalid; a prompt over the server's context
+raises ContextWindowExceeded so the pipeline can cut the article to fit and try once more.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
+import dataclasses
+import functools
 import json
-import time
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -16,73 +25,69 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_random_exponential,
 )
 
 from .. import events
 from ..config import Settings
-from ..errors import BackendError, ConfigError
-from .base import BaseBackend, CallLog, Generation, GenerationRequest, astructured_call
+from ..errors import BackendError, ConfigError, ContextWindowExceeded, GroundingError
+from .base import (
+    BaseBackend,
+    CallLog,
+    Generation,
+    GenerationRequest,
+    astructured_call,
+)
+from .servers import (
+    INSTRUCTOR_MODE,
+    ask_context,
+    classify,
+    context_limit,
+    facts,
+    is_openai_api,
+    model_family,
+    modes_to_try,
+    probing,
+    server_key,
+)
+from .strict import full_schema_for, strict_schema_for
+from .transport import (
+    BackoffHonouringRetryAfter,
+    MalformedResponseError,
+    cut_short,
+    fields_of,
+    is_transient,
+    last_validation_error,
+    status_message,
+    stopped_early,
+)
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-# Structured-output styles instructor can drive; tools is the most widely supported.
-INSTRUCTOR_MODES = {
-    "tools": "TOOLS",
-    "json_schema": "JSON_SCHEMA",
-    "json": "JSON",
-    "md_json": "MD_JSON",
-}
-_RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+INSTRUCTOR_MODES = INSTRUCTOR_MODE  # style -> instructor mode (the Batch API path reads it)
+# Assumed when neither the settings nor the server say (OpenAI's current models hold 128k).
+DEFAULT_SERVER_CONTEXT = 128_000
+# The largest answer budget a truncation retry asks for (Settings.max_tokens allows as much).
+MAX_ANSWER_BUDGET = 16_384
 
 
-class MalformedResponseError(Exception):
-    """The server answered 200 with a body that is not JSON (a truncated or mangled reply)."""
+class ModeRefused(BackendError):
+    """The server refused the structured-output style of the request (internal: fall back)."""
+
+    def __init__(self, message: str, *, mode: str, article_id: str | None = None) -> None:
+        super().__init__(message, article_id=article_id)
+        self.mode = mode
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Timeouts, dropped connections, mangled bodies, 429s and 5xx are worth retrying."""
-    if isinstance(exc, (openai.APIConnectionError, MalformedResponseError)):
-        return True  # APIConnectionError includes APITimeoutError
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
-    return False
+@dataclass
+class _ArticleCall:
+    """State of one article's call across re-asks: the budget, and what we sent last."""
 
-
-def retry_after_seconds(exc: BaseException) -> float | None:
-    """The server's Retry-After (seconds or HTTP date), when it sent one."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-class _BackoffHonouringRetryAfter:
-    """Exponential backoff with full jitter, unless the server said how long to wait."""
-
-    def __init__(self, max_wait: float) -> None:
-        self.max_wait = max_wait
-        self.jitter = wait_random_exponential(multiplier=0.25, max=max_wait)
-
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        hinted = retry_after_seconds(exc) if exc is not None else None
-        if hinted is not None:
-            return min(hinted, self.max_wait)
-        return float(self.jitter(state))
+    request: GenerationRequest
+    mode: str
+    budget: int
+    grown: bool = False
+    phase: str = "first"  # first request, "grow" (truncation retry) or "reask"
+    sent_messages: int = 0  # messages in the last request sent
+    last_prompt_tokens: int = 0
 
 
 def _report_retry(state: RetryCallState) -> None:
@@ -107,12 +112,21 @@ class OpenAIBackend(BaseBackend):
         # One async client per event loop: pooled connections must not cross loops.
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]
         self._clients = weakref.WeakKeyDictionary()
-        self._mode = INSTRUCTOR_MODES[settings.openai_mode]
+        self._key = server_key(settings.base_url, self.model)
+        # Strict schemas by default only where they are known to be enforced: OpenAI's API.
+        # Elsewhere the full schema (string bounds, tuples) constrains grammar-based decoders.
+        self.strict = (
+            settings.strict if settings.strict is not None else is_openai_api(settings.base_url)
+        )
 
     @property
     def context_tokens(self) -> int:
-        """Context assumed for server models unless configured."""
-        return self.settings.n_ctx or 128_000
+        """Configured, else stated by the server (or its error), else OpenAI's 128k."""
+        return (
+            self.settings.context_tokens
+            or facts(self._key).context_tokens
+            or DEFAULT_SERVER_CONTEXT
+        )
 
     def _client(self) -> openai.AsyncOpenAI:
         """The client for the running event loop, created on first use."""
@@ -149,19 +163,185 @@ class OpenAIBackend(BaseBackend):
             # A transport fault, not the model's answer: retry it, never re-ask the model.
             raise MalformedResponseError(f"the response body is not JSON ({exc.msg})") from None
 
-    def _raw_create(self, log: CallLog, article_id: str | None) -> Any:
-        """The client's create, with transient failures retried and every call counted."""
-        settings = self.settings
+    # ------------------------------------------------------------------ context window
+
+    async def discover_context(self) -> int | None:
+        """Ask the server for its context window once per process (unless configured).
+
+        vLLM lists `max_model_len` in /v1/models, llama.cpp's server `n_ctx` in /props, Ollama
+        the loaded model's window in /api/ps or `num_ctx` in /api/show. OpenAI's API is not
+        asked. A server that states nothing is learnt from its first context error instead.
+        """
+        if self.settings.context_tokens or is_openai_api(self.settings.base_url):
+            return self.settings.context_tokens
+        known = facts(self._key)
+        if known.context_checked:
+            return known.context_tokens
+        async with probing((*self._key, "context")):
+            if not known.context_checked:
+                found = await ask_context(self._client(), self.settings.base_url or "", self.model)
+                if found is not None:
+                    known.context_tokens = min(found, known.context_tokens or found)
+                known.context_checked = True
+        return known.context_tokens
+
+    # ------------------------------------------------------------------ one article
+
+    async def generate(self, request: GenerationRequest) -> Generation:
+        """One structured answer; validation failures are re-asked by instructor.
+
+        Tries the structured-output styles still open for this server, in the fixed order,
+        until one is accepted; the refused requests count as attempts.
+        """
+        await self.discover_context()
+        if request.context_tokens is not None and self.context_tokens < request.context_tokens:
+            raise ContextWindowExceeded(
+                f"the server's context window is {self.context_tokens} tokens, smaller than the "
+                f"{request.context_tokens} the article was fitted to",
+                article_id=request.article_id,
+                limit=self.context_tokens,
+            )
+        refused: list[ModeRefused] = []
+        for mode in modes_to_try(self._key, self.settings.openai_mode):
+            call = _ArticleCall(request=request, mode=mode, budget=request.max_tokens)
+            try:
+                generation = await astructured_call(
+                    functools.partial(self._raw_create, call=call), INSTRUCTOR_MODE[mode], request
+                )
+            except ModeRefused as exc:
+                refused.append(exc)
+                continue
+            except (BackendError, GroundingError) as exc:
+                exc.attempts += len(refused)  # the refused requests were model calls too
+                raise
+            generation.attempts += len(refused)
+            generation.structured_output_mode = self._mode_label(mode)
+            return generation
+        tried = ", ".join(e.mode for e in refused) or self.settings.openai_mode
+        last = refused[-1].message if refused else "no structured-output style left to try"
+        error = BackendError(
+            f"the server accepts none of the structured-output styles tried ({tried}); "
+            f"last refusal: {last}",
+            article_id=request.article_id,
+            attempts=len(refused),
+        )
+        raise error
+
+    def _mode_label(self, mode: str) -> str:
+        return f"{mode}_strict" if self.strict and mode in ("json_schema", "tools") else mode
+
+    def _raw_create(self, log: CallLog, call: _ArticleCall) -> Any:
+        """The create function instructor drives: body shaping, retries, truncation, guards."""
 
         async def create(**kwargs: Any) -> Any:
-            kwargs.setdefault("model", self.model)
-            kwargs.setdefault("temperature", settings.temperature)
-            if settings.seed is not None:
-                kwargs.setdefault("seed", settings.seed)
+            body = self._body(kwargs, call)
+            call.phase = "reask" if log.calls else "first"
+            if call.phase == "reask":
+                self._check_reask_fits(body, call, log)
+            call.sent_messages = len(body["messages"])
+            response = await self._send_counted(body, call, log)
+            family = facts(self._key).family or model_family(self.model)
+            param = family.completion_tokens_param
+            if cut_short(response, int(body[param]), call.mode):
+                window = stopped_early(response, int(body[param]))
+                if window is not None:  # the server's context ended: learn it, do not grow
+                    if not self.settings.context_tokens:
+                        known = facts(self._key)
+                        known.context_tokens = min(window, known.context_tokens or window)
+                    log.record(response)
+                    raise self._truncation_error(response, call, log, by_context=True)
+                grown = self._grown_budget(response, call, family.reasoning_allowance)
+                log.record(response)  # billed, and counted as a model call
+                if grown is None:
+                    raise self._truncation_error(response, call, log)
+                call.budget, call.grown, call.phase = grown, True, "grow"
+                body[param] = grown + family.reasoning_allowance
+                try:
+                    response = await self._send_counted(body, call, log)
+                except ContextWindowExceeded:  # the larger budget did not fit after all
+                    raise self._truncation_error(response, call, log) from None
+                if cut_short(response, int(body[param]), call.mode):
+                    log.record(response)
+                    raise self._truncation_error(response, call, log)
+            log.record(response)
+            usage = getattr(response, "usage", None)
+            call.last_prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+            return response
+
+        return create
+
+    def _body(self, kwargs: dict[str, Any], call: _ArticleCall) -> dict[str, Any]:
+        """The request body: instructor's, with our model, sampling and schema choices."""
+        settings = self.settings
+        family = facts(self._key).family or model_family(self.model)
+        body = dict(kwargs)
+        body.setdefault("model", self.model)
+        body.pop("max_tokens", None)
+        body[family.completion_tokens_param] = call.budget + family.reasoning_allowance
+        if family.temperature:
+            body.setdefault("temperature", settings.temperature)
+        else:
+            body.pop("temperature", None)
+        if settings.seed is not None:
+            body.setdefault("seed", settings.seed)
+        if not family.system_messages:
+            body["messages"] = [
+                {**m, "role": "user"} if m.get("role") == "system" else m for m in body["messages"]
+            ]
+        model = call.request.response_model
+        if call.mode == "json_schema" and self.strict:
+            fmt = body.get("response_format") or {}
+            name = (fmt.get("json_schema") or {}).get("name") or model.__name__
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": strict_schema_for(model), "strict": True},
+            }
+        elif call.mode == "tools" and self.strict and body.get("tools"):
+            function = body["tools"][0]["function"]
+            strict_function = {**function, "parameters": strict_schema_for(model), "strict": True}
+            body["tools"] = [{"type": "function", "function": strict_function}]
+        elif call.mode == "json_object":
+            # llama.cpp and llama-cpp-python compile this schema into a decoding grammar.
+            body["response_format"] = {"type": "json_object", "schema": full_schema_for(model)}
+        return body
+
+    async def _exchange(self, body: dict[str, Any], call: _ArticleCall) -> ChatCompletion:
+        """One HTTP exchange. While the style is not known to work on this server, exchanges
+        go one at a time (per event loop), so a refusal is learnt once rather than by every
+        article in flight; the lock is held for this one exchange only, never across backoff.
+        """
+        known = facts(self._key)
+        if known.working_mode != call.mode:
+            async with probing(self._key):
+                if known.working_mode != call.mode:  # still unknown once the lock is ours
+                    if call.mode in known.refused_modes:
+                        raise ModeRefused(
+                            f"{call.mode} was refused earlier by this server",
+                            mode=call.mode,
+                            article_id=call.request.article_id,
+                        )
+                    try:
+                        response = await self.send(body)
+                    except openai.APIStatusError as exc:
+                        if classify(exc) == "mode_refused":
+                            known.refused_modes.add(call.mode)
+                        raise
+                    known.working_mode = known.working_mode or call.mode
+                    return response
+        return await self.send(body)
+
+    async def _send_counted(
+        self, body: dict[str, Any], call: _ArticleCall, log: CallLog
+    ) -> ChatCompletion:
+        """One request, transient failures retried; every other failure is ours to explain."""
+        settings = self.settings
+        article_id = call.request.article_id
+        adapted = False
+        while True:
             retrying = AsyncRetrying(
                 retry=retry_if_exception(is_transient),
                 stop=stop_after_attempt(settings.max_transient_retries + 1),
-                wait=_BackoffHonouringRetryAfter(settings.retry_max_wait),
+                wait=BackoffHonouringRetryAfter(settings.retry_max_wait),
                 before_sleep=_report_retry,
                 reraise=True,
             )
@@ -170,14 +350,15 @@ class OpenAIBackend(BaseBackend):
                     with attempt:
                         if attempt.retry_state.attempt_number > 1:
                             log.transient_retries += 1
-                        response = await self.send(kwargs)
+                        return await self._exchange(body, call)
             except openai.APIStatusError as exc:
-                raise BackendError(
-                    _status_message(exc),
-                    article_id=article_id,
-                    attempts=log.calls + log.transient_retries + 1,
-                    status_code=exc.status_code,
-                ) from None
+                kind = classify(exc)
+                if kind in ("max_tokens_param", "temperature_param") and not adapted:
+                    # A model the family table does not know yet: adapt once and remember.
+                    adapted = True
+                    self._adapt_family(kind, body)
+                    continue
+                raise self._status_error(exc, kind, body, call, log) from None
             except openai.APIConnectionError as exc:
                 raise BackendError(
                     f"cannot reach the model server ({type(exc).__name__}) after "
@@ -191,24 +372,126 @@ class OpenAIBackend(BaseBackend):
                     article_id=article_id,
                     attempts=log.calls + log.transient_retries + 1,
                 ) from None
-            log.record(response)
-            return response
 
-        return create
+    def _adapt_family(self, kind: str, body: dict[str, Any]) -> None:
+        known = facts(self._key)
+        family = known.family or model_family(self.model)
+        if kind == "max_tokens_param":
+            budget = body.pop(family.completion_tokens_param)
+            family = dataclasses.replace(family, completion_tokens_param="max_completion_tokens")
+            body["max_completion_tokens"] = budget
+        else:
+            family = dataclasses.replace(family, temperature=False)
+            body.pop("temperature", None)
+        known.family = family
 
-    async def generate(self, request: GenerationRequest) -> Generation:
-        """One structured answer; validation failures are re-asked by instructor."""
-        article_id = request.article_id
-        return await astructured_call(
-            lambda log: self._raw_create(log, article_id), self._mode, request
+    def _status_error(
+        self,
+        exc: openai.APIStatusError,
+        kind: str,
+        body: dict[str, Any],
+        call: _ArticleCall,
+        log: CallLog,
+    ) -> BackendError | GroundingError:
+        article_id = call.request.article_id
+        attempts = log.calls + log.transient_retries + 1
+        if kind == "mode_refused" and call.mode != "md_json":
+            return ModeRefused(
+                f"{call.mode} refused: {status_message(exc)}", mode=call.mode,
+                article_id=article_id,
+            )  # fmt: skip
+        if kind == "context_exceeded":
+            limit = context_limit(exc)
+            known = facts(self._key)
+            if limit is not None and not self.settings.context_tokens:
+                known.context_tokens = min(limit, known.context_tokens or limit)
+            if call.phase == "reask":  # the article fitted; the re-ask's growth did not
+                return self._reask_error(body, call, log, "(refused by the server)")
+            hint = "" if limit is not None else "; set --context-tokens to the server's window"
+            error: BackendError = ContextWindowExceeded(
+                f"the prompt does not fit the model's context: {status_message(exc)}{hint}",
+                article_id=article_id,
+                attempts=attempts,
+                limit=limit,
+            )
+        else:
+            error = BackendError(
+                status_message(exc), article_id=article_id, attempts=attempts,
+                status_code=exc.status_code,
+            )  # fmt: skip
+        error.status_code = exc.status_code
+        return error
+
+    # ------------------------------------------------------------------ budgets
+
+    def _grown_budget(self, response: Any, call: _ArticleCall, allowance: int) -> int | None:
+        """The one larger budget a truncated answer is retried with, or None (no room)."""
+        if call.grown:
+            return None
+        usage = getattr(response, "usage", None)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        room = self.context_tokens - prompt - allowance - 8
+        grown = min(call.budget * 2, MAX_ANSWER_BUDGET, room)
+        return grown if grown > call.budget else None
+
+    def _truncation_error(
+        self, response: Any, call: _ArticleCall, log: CallLog, *, by_context: bool = False
+    ) -> BackendError:
+        usage = getattr(response, "usage", None)
+        used = int(getattr(usage, "completion_tokens", 0) or 0)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        if by_context:
+            where = (
+                f"after {used} tokens, where the server's context ended ({prompt} prompt "
+                f"tokens + {used})"
+            )
+        else:
+            retried = ", also after one retry with double the budget" if call.grown else ""
+            where = f"at its budget of {call.budget} tokens{retried}"
+        error = BackendError(
+            f"the model's answer was cut off {where}; raise --max-tokens (now "
+            f"{self.settings.resolved_max_tokens}) or the server's context, or use a model "
+            "that writes shorter answers",
+            article_id=call.request.article_id,
+            attempts=log.calls,
         )
+        error.prompt_tokens, error.completion_tokens = log.prompt_tokens, log.completion_tokens
+        return error
 
+    def _check_reask_fits(self, body: dict[str, Any], call: _ArticleCall, log: CallLog) -> None:
+        """Refuse a re-ask that cannot fit the context: the server would only reject it.
 
-def _status_message(exc: openai.APIStatusError) -> str:
-    """A short message for an HTTP error; the body may echo input, never a key."""
-    if exc.status_code == 401:
-        return "the server rejected the API key (401)"
-    if exc.status_code == 404:
-        return "model or endpoint not found (404); check --model and --base-url"
-    text = str(getattr(exc, "message", "") or exc)
-    return f"HTTP {exc.status_code}: {text[:300]}"
+        The re-ask prompt is the last prompt plus what instructor appended since (the answer
+        and the validation error), estimated from the last usage and the new messages' length.
+        """
+        window = self.settings.context_tokens or facts(self._key).context_tokens
+        if not window:
+            return
+        added = body["messages"][call.sent_messages :]
+        estimate = call.last_prompt_tokens + self.count_tokens(
+            json.dumps(added, ensure_ascii=False)
+        )
+        family = facts(self._key).family or model_family(self.model)
+        if estimate + call.budget + family.reasoning_allowance > window:
+            raise self._reask_error(
+                body, call, log, f"(~{estimate} prompt tokens + {call.budget} for the answer)"
+            )
+
+    def _reask_error(
+        self, body: dict[str, Any], call: _ArticleCall, log: CallLog, detail: str
+    ) -> GroundingError:
+        """The last answer was invalid and the re-ask does not fit the model's context."""
+        window = self.context_tokens
+        problem = last_validation_error(body["messages"][call.sent_messages :])
+        said = " ".join(problem.split())[:200]
+        error = GroundingError(
+            f"no valid, grounded answer after {log.calls} attempt(s), and a re-ask {detail} "
+            f"does not fit the model's {window}-token context"
+            + (f"; last problem: {said}" if said else ""),
+            article_id=call.request.article_id,
+            attempts=log.calls,
+            fields=fields_of(problem),
+            last_raw_output=log.last_output[:4000],
+        )
+        error.prompt_tokens, error.completion_tokens = log.prompt_tokens, log.completion_tokens
+        return error
