@@ -6,14 +6,17 @@ instructor's parsing, validation and re-asks run for real around it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import openai
 import pytest
 import yaml
+from openai import _exceptions as _openai_exceptions
 from openai.types.chat import ChatCompletion
 
 from summarizer.backends.base import (
@@ -23,6 +26,12 @@ from summarizer.backends.base import (
     GenerationRequest,
     structured_call,
 )
+from summarizer.backends.openai import OpenAIBackend
+from summarizer.config import Settings
+from summarizer.testing.answers import build_answer, parse_request
+
+# The HTTP library the installed openai client is built on (httpx, or httpx2 in openai 3).
+_httpx: Any = getattr(_openai_exceptions, "httpx2", None) or _openai_exceptions.httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -123,3 +132,77 @@ def span_exporter() -> Any:
     _SPAN_EXPORTER.clear()
     yield _SPAN_EXPORTER
     _SPAN_EXPORTER.clear()
+
+
+# ------------------------------------------------------------ OpenAI-compatible servers, scripted
+
+
+def status_error(status: int, message: str, **body_extra: Any) -> openai.APIStatusError:
+    """The exception the openai client raises for an HTTP error with an OpenAI-style body."""
+    kind = (
+        "rate_limit_error"
+        if status == 429
+        else ("invalid_request_error" if status < 500 else "server_error")
+    )
+    body = {"error": {"message": message, "type": kind, **body_extra}}
+    request = _httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+    response = _httpx.Response(status, json=body, request=request)
+    return openai.AsyncOpenAI(api_key="k")._make_status_error(message, body=body, response=response)
+
+
+def chat_reply(
+    body: dict[str, Any],
+    *,
+    answer: dict[str, Any] | str | None = None,
+    completion_tokens: int | None = None,
+    prompt_tokens: int | None = None,
+    finish_reason: str | None = None,
+) -> ChatCompletion:
+    """A completion answering `body` in the style it asked for: by default the fake server's
+    valid, grounded answer; token counts and `finish_reason` as a real server may say them."""
+    parsed = parse_request(body)
+    if answer is None:
+        answer = build_answer(parsed)
+    text = answer if isinstance(answer, str) else json.dumps(answer)
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    if parsed.style == "tools":
+        function = {"name": parsed.tool_name or "answer", "arguments": text}
+        message["tool_calls"] = [{"id": "call_1", "type": "function", "function": function}]
+    else:
+        message["content"] = text
+    used = completion_tokens if completion_tokens is not None else max(1, len(text) // 4)
+    finish = finish_reason or ("tool_calls" if parsed.style == "tools" else "stop")
+    prompt = prompt_tokens if prompt_tokens is not None else max(1, parsed.prompt_chars // 4)
+    return ChatCompletion.model_validate(
+        {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+         "choices": [{"index": 0, "finish_reason": finish, "message": message}],
+         "usage": {"prompt_tokens": prompt, "completion_tokens": used,
+                   "total_tokens": prompt + used}}
+    )  # fmt: skip
+
+
+class ScriptedServer:
+    """Stands in for the HTTP exchange of OpenAIBackend: each request body goes to `handler`,
+    which returns a completion or raises what the openai client would. Requests are kept."""
+
+    def __init__(self, handler: Callable[[dict[str, Any]], ChatCompletion]) -> None:
+        self.handler = handler
+        self.bodies: list[dict[str, Any]] = []
+
+    async def __call__(self, body: dict[str, Any]) -> ChatCompletion:
+        self.bodies.append(json.loads(json.dumps(body)))  # as it would go over the wire
+        return self.handler(body)
+
+
+def scripted_openai_backend(server: ScriptedServer, **settings: Any) -> OpenAIBackend:
+    """A real OpenAIBackend whose HTTP exchange is `server` (no sockets, no discovery)."""
+    config = Settings(
+        backend="openai",
+        base_url=settings.pop("base_url", f"http://scripted-{id(server)}/v1"),
+        api_key="k",
+        model=settings.pop("model", "scripted-model"),
+        **{"retry_max_wait": 0.01, "context_tokens": 4096, **settings},
+    )
+    backend = OpenAIBackend(config)
+    backend.send = server  # type: ignore[method-assign]
+    return backend
