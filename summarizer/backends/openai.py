@@ -337,9 +337,20 @@ class OpenAIBackend(BaseBackend):
         settings = self.settings
         article_id = call.request.article_id
         adapted = False
+        timeouts = 0
+
+        def worth_retrying(exc: BaseException) -> bool:
+            # A timed-out request keeps a local server busy (llama-cpp-python does not cancel
+            # it): 7 tries of a 400 s re-ask queued 7 generations (issue 16). One more try.
+            nonlocal timeouts
+            if isinstance(exc, openai.APITimeoutError):
+                timeouts += 1
+                return timeouts <= 1
+            return is_transient(exc)
+
         while True:
             retrying = AsyncRetrying(
-                retry=retry_if_exception(is_transient),
+                retry=retry_if_exception(worth_retrying),
                 stop=stop_after_attempt(settings.max_transient_retries + 1),
                 wait=BackoffHonouringRetryAfter(settings.retry_max_wait),
                 before_sleep=_report_retry,

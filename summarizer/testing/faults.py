@@ -9,13 +9,22 @@ wins) or, for `FaultPlan.rate` of the remaining articles, from a seeded draw.
 Outcomes: ok, slow (extra delay), rate_limit (429 + Retry-After), server_error (500),
 bad_gateway (502), unavailable (503), timeout (hang past the client timeout), malformed_body
 (an HTTP body that is not JSON), malformed_json (answer text that is not JSON), schema_invalid
-(valid JSON, wrong fields), ungrounded (right shape, citations that do not exist).
+(valid JSON, wrong fields), ungrounded (right shape, citations that do not exist), truncated
+(the answer cut at max_tokens and reported as finished, as llama-cpp-python reports a cut tool
+call), invalid_request (a 500 whose body says the request is invalid, as llama-cpp-python
+answers a validation error).
 
 Batches (/v1/batches) answer each request line with the same scripts, and have faults of
 their own, one per batch in creation order (`batch_outcomes`, then "completed"): completed,
 expired (only the first `batch_done_share` of the lines ran; the rest are error lines
 `batch_expired`), partial (completed, but the output file lacks the last lines), failed
 (the batch never ran). A batch reports "in_progress" for its first `batch_polls` retrievals.
+
+Server-wide behaviours of real servers (issue 16), beside the per-article scripts:
+`refuse_styles` answers requests in those structured-output styles (json_schema, tools,
+json_object, json) with llama-cpp-python's 500; `context_window` refuses a prompt plus
+max_tokens over it with a context_length_exceeded error; `advertise_context` lists the window
+in /v1/models as vLLM does (max_model_len).
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ OUTCOMES = frozenset(
         "malformed_json",
         "schema_invalid",
         "ungrounded",
+        "truncated",
+        "invalid_request",
     }
 )
 
@@ -68,6 +79,9 @@ class FaultPlan:
     batch_outcomes: list[str] = field(default_factory=list)  # per batch: see BATCH_OUTCOMES
     batch_done_share: float = 0.5  # lines that ran in an expired or partial batch
     batch_polls: int = 1  # retrievals that still show "in_progress"
+    refuse_styles: list[str] = field(default_factory=list)
+    context_window: int | None = None
+    advertise_context: bool = False
 
     def __post_init__(self) -> None:
         for script in [*self.scripts.values(), *self.random_scripts]:

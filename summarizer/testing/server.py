@@ -69,6 +69,10 @@ class _App:
         self.requests: list[dict[str, Any]] = []
         self.stats = ServerStats()
         self.seen: dict[str, int] = {}
+        # Per request number, between deciding an outcome and answering it (other requests
+        # may be answered in between): a refusal's error, a truncated answer's budget.
+        self.refusals: dict[int, tuple[int, dict[str, Any]]] = {}
+        self.budgets: dict[int, int] = {}
         self.in_flight = 0
         self.counter = 0
         self.rng = random.Random(plan.seed)
@@ -83,7 +87,11 @@ class _App:
         return app
 
     async def models(self, _request: web.Request) -> web.Response:
-        model = {"id": self.plan.model, "object": "model", "created": 0, "owned_by": "fake"}
+        model: dict[str, Any] = {
+            "id": self.plan.model, "object": "model", "created": 0, "owned_by": "fake"
+        }  # fmt: skip
+        if self.plan.advertise_context and self.plan.context_window:
+            model["max_model_len"] = self.plan.context_window  # as vLLM lists it
         return web.json_response({"object": "list", "data": [model]})
 
     async def stats_handler(self, _request: web.Request) -> web.Response:
@@ -129,6 +137,11 @@ class _App:
         if self.keep_requests:
             self.requests.append(body)
         parsed = parse_request(body)
+        refusal = self._refusal(body, parsed)
+        if refusal is not None:
+            self.stats.outcomes["refused"] += 1
+            self.refusals[self.counter] = refusal
+            return "refused", parsed, self.counter
         key = hashlib.sha256(parsed.article_text.encode()).hexdigest()
         attempt = self.seen.get(key, 0)
         if attempt == 0:
@@ -136,6 +149,9 @@ class _App:
         self.seen[key] = attempt + 1
         outcome = outcome_at(self.plan.script_for(parsed.article_text, key), attempt)
         self.stats.outcomes[outcome] += 1
+        if outcome == "truncated":  # the answer will claim the whole budget
+            budget = body.get("max_completion_tokens") or body.get("max_tokens") or 16
+            self.budgets[self.counter] = int(budget)
         return outcome, parsed, self.counter
 
     def answer(
@@ -152,6 +168,11 @@ class _App:
             return 429, body, headers
         if outcome in _STATUS:
             return _STATUS[outcome], _error_body(500, f"injected {outcome}", "server_error"), {}
+        if outcome == "invalid_request":  # a validation error answered as 500
+            return 500, _error_body(500, "1 validation error: Input should be valid", ""), {}
+        if outcome == "refused":  # a server-wide refusal decided in `decide`
+            status, error = self.refusals.pop(number)
+            return status, error, {}
         if outcome == "malformed_body":
             return 200, '{"id": "chatcmpl-broken", "choices": [{"mess', {}
         if outcome == "malformed_json":
@@ -161,7 +182,41 @@ class _App:
         else:
             answer = build_answer(parsed, grounded=outcome != "ungrounded")
             answer_text = json.dumps(answer, ensure_ascii=False)
-        return 200, _completion(parsed, answer_text, number), {}
+        reply = _completion(parsed, answer_text, number)
+        if outcome == "truncated":  # cut at max_tokens, reported as finished
+            _cut(reply, self.budgets.pop(number, 16))
+        return 200, reply, {}
+
+    def _refusal(
+        self, body: dict[str, Any], parsed: ParsedRequest
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The server-wide refusals of the plan: a style it lacks, a prompt over its window."""
+        fmt = body.get("response_format")
+        style = "tools" if body.get("tools") else "text"
+        if isinstance(fmt, dict) and fmt.get("type") == "json_object":
+            style = "json_object" if "schema" in fmt else "json"  # our two json_object styles
+        elif isinstance(fmt, dict) and fmt.get("type"):
+            style = str(fmt["type"])
+        if style in self.plan.refuse_styles:  # llama-cpp-python's answer to json_schema
+            return 500, _error_body(
+                500,
+                "1 validation error: {'type': 'literal_error', 'loc': ('body', "
+                "'response_format', 'type'), 'msg': \"Input should be 'text' or "
+                f"'json_object'\", 'input': '{style}'}}",
+                "",
+            )
+        window = self.plan.context_window
+        budget = int(body.get("max_completion_tokens") or body.get("max_tokens") or 0)
+        prompt = max(1, parsed.prompt_chars // 4)
+        if window is not None and prompt + budget > window:
+            return 400, _error_body(
+                400,
+                f"This model's maximum context length is {window} tokens. However, you "
+                f"requested {prompt + budget} tokens ({prompt} in the messages, {budget} in "
+                "the completion). Please reduce the length of the messages or completion.",
+                "context_length_exceeded",
+            )
+        return None
 
 
 def _error_body(status: int, message: str, code: str) -> dict[str, Any]:
@@ -204,6 +259,19 @@ def _completion(parsed: ParsedRequest, answer_text: str, number: int) -> dict[st
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def _cut(reply: dict[str, Any], budget: int) -> None:
+    """Cut a reply's answer to half its text, claiming `budget` completion tokens."""
+    message = reply["choices"][0]["message"]
+    if message.get("tool_calls"):
+        function = message["tool_calls"][0]["function"]
+        function["arguments"] = function["arguments"][: len(function["arguments"]) // 2]
+    else:
+        message["content"] = (message["content"] or "")[: len(message["content"] or "") // 2]
+    usage = reply["usage"]
+    usage["completion_tokens"] = budget
+    usage["total_tokens"] = usage["prompt_tokens"] + budget
 
 
 _CHILD = "import sys; from summarizer.testing.server import main; main(sys.argv[1:])"
