@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import json
 import weakref
-from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -51,8 +50,10 @@ from .servers import (
 )
 from .strict import full_schema_for, strict_schema_for
 from .transport import (
+    ArticleCall,
     BackoffHonouringRetryAfter,
     MalformedResponseError,
+    ModeRefused,
     cut_short,
     fields_of,
     is_transient,
@@ -67,27 +68,6 @@ INSTRUCTOR_MODES = INSTRUCTOR_MODE  # style -> instructor mode (the Batch API pa
 DEFAULT_SERVER_CONTEXT = 128_000
 # The largest answer budget a truncation retry asks for (Settings.max_tokens allows as much).
 MAX_ANSWER_BUDGET = 16_384
-
-
-class ModeRefused(BackendError):
-    """The server refused the structured-output style of the request (internal: fall back)."""
-
-    def __init__(self, message: str, *, mode: str, article_id: str | None = None) -> None:
-        super().__init__(message, article_id=article_id)
-        self.mode = mode
-
-
-@dataclass
-class _ArticleCall:
-    """State of one article's call across re-asks: the budget, and what we sent last."""
-
-    request: GenerationRequest
-    mode: str
-    budget: int
-    grown: bool = False
-    phase: str = "first"  # first request, "grow" (truncation retry) or "reask"
-    sent_messages: int = 0  # messages in the last request sent
-    last_prompt_tokens: int = 0
 
 
 def _report_retry(state: RetryCallState) -> None:
@@ -203,7 +183,7 @@ class OpenAIBackend(BaseBackend):
             )
         refused: list[ModeRefused] = []
         for mode in modes_to_try(self._key, self.settings.openai_mode):
-            call = _ArticleCall(request=request, mode=mode, budget=request.max_tokens)
+            call = ArticleCall(request=request, mode=mode, budget=request.max_tokens)
             try:
                 generation = await astructured_call(
                     functools.partial(self._raw_create, call=call), INSTRUCTOR_MODE[mode], request
@@ -230,7 +210,7 @@ class OpenAIBackend(BaseBackend):
     def _mode_label(self, mode: str) -> str:
         return f"{mode}_strict" if self.strict and mode in ("json_schema", "tools") else mode
 
-    def _raw_create(self, log: CallLog, call: _ArticleCall) -> Any:
+    def _raw_create(self, log: CallLog, call: ArticleCall) -> Any:
         """The create function instructor drives: body shaping, retries, truncation, guards."""
 
         async def create(**kwargs: Any) -> Any:
@@ -270,7 +250,7 @@ class OpenAIBackend(BaseBackend):
 
         return create
 
-    def _body(self, kwargs: dict[str, Any], call: _ArticleCall) -> dict[str, Any]:
+    def _body(self, kwargs: dict[str, Any], call: ArticleCall) -> dict[str, Any]:
         """The request body: instructor's, with our model, sampling and schema choices."""
         settings = self.settings
         family = facts(self._key).family or model_family(self.model)
@@ -305,7 +285,7 @@ class OpenAIBackend(BaseBackend):
             body["response_format"] = {"type": "json_object", "schema": full_schema_for(model)}
         return body
 
-    async def _exchange(self, body: dict[str, Any], call: _ArticleCall) -> ChatCompletion:
+    async def _exchange(self, body: dict[str, Any], call: ArticleCall) -> ChatCompletion:
         """One HTTP exchange. While the style is not known to work on this server, exchanges
         go one at a time (per event loop), so a refusal is learnt once rather than by every
         article in flight; the lock is held for this one exchange only, never across backoff.
@@ -331,7 +311,7 @@ class OpenAIBackend(BaseBackend):
         return await self.send(body)
 
     async def _send_counted(
-        self, body: dict[str, Any], call: _ArticleCall, log: CallLog
+        self, body: dict[str, Any], call: ArticleCall, log: CallLog
     ) -> ChatCompletion:
         """One request, transient failures retried; every other failure is ours to explain."""
         settings = self.settings
@@ -401,7 +381,7 @@ class OpenAIBackend(BaseBackend):
         exc: openai.APIStatusError,
         kind: str,
         body: dict[str, Any],
-        call: _ArticleCall,
+        call: ArticleCall,
         log: CallLog,
     ) -> BackendError | GroundingError:
         article_id = call.request.article_id
@@ -417,7 +397,8 @@ class OpenAIBackend(BaseBackend):
             if limit is not None and not self.settings.context_tokens:
                 known.context_tokens = min(limit, known.context_tokens or limit)
             if call.phase == "reask":  # the article fitted; the re-ask's growth did not
-                return self._reask_error(body, call, log, "(refused by the server)")
+                why = ", and the server refused the re-ask as too long for its context"
+                return self._reask_error(body, call, log, why)
             hint = "" if limit is not None else "; set --context-tokens to the server's window"
             error: BackendError = ContextWindowExceeded(
                 f"the prompt does not fit the model's context: {status_message(exc)}{hint}",
@@ -435,7 +416,7 @@ class OpenAIBackend(BaseBackend):
 
     # ------------------------------------------------------------------ budgets
 
-    def _grown_budget(self, response: Any, call: _ArticleCall, allowance: int) -> int | None:
+    def _grown_budget(self, response: Any, call: ArticleCall, allowance: int) -> int | None:
         """The one larger budget a truncated answer is retried with, or None (no room)."""
         if call.grown:
             return None
@@ -446,7 +427,7 @@ class OpenAIBackend(BaseBackend):
         return grown if grown > call.budget else None
 
     def _truncation_error(
-        self, response: Any, call: _ArticleCall, log: CallLog, *, by_context: bool = False
+        self, response: Any, call: ArticleCall, log: CallLog, *, by_context: bool = False
     ) -> BackendError:
         usage = getattr(response, "usage", None)
         used = int(getattr(usage, "completion_tokens", 0) or 0)
@@ -469,12 +450,15 @@ class OpenAIBackend(BaseBackend):
         error.prompt_tokens, error.completion_tokens = log.prompt_tokens, log.completion_tokens
         return error
 
-    def _check_reask_fits(self, body: dict[str, Any], call: _ArticleCall, log: CallLog) -> None:
-        """Refuse a re-ask that cannot fit the context: the server would only reject it.
+    def _check_reask_fits(self, body: dict[str, Any], call: ArticleCall, log: CallLog) -> None:
+        """Refuse a re-ask past the article's budget of model calls (a retry of a cut answer
+        counts), or one that cannot fit the context: the server would only reject it.
 
         The re-ask prompt is the last prompt plus what instructor appended since (the answer
         and the validation error), estimated from the last usage and the new messages' length.
         """
+        if log.calls >= call.request.max_attempts:
+            raise self._reask_error(body, call, log, f" (--max-attempts {log.calls})")
         window = self.settings.context_tokens or facts(self._key).context_tokens
         if not window:
             return
@@ -485,19 +469,19 @@ class OpenAIBackend(BaseBackend):
         family = facts(self._key).family or model_family(self.model)
         if estimate + call.budget + family.reasoning_allowance > window:
             raise self._reask_error(
-                body, call, log, f"(~{estimate} prompt tokens + {call.budget} for the answer)"
-            )
+                body, call, log,
+                f", and a re-ask (~{estimate} prompt tokens + {call.budget} for the answer) "
+                f"does not fit the model's {window}-token context",
+            )  # fmt: skip
 
     def _reask_error(
-        self, body: dict[str, Any], call: _ArticleCall, log: CallLog, detail: str
+        self, body: dict[str, Any], call: ArticleCall, log: CallLog, why: str
     ) -> GroundingError:
-        """The last answer was invalid and the re-ask does not fit the model's context."""
-        window = self.context_tokens
+        """The last answer was invalid and it cannot be re-asked (`why` says why not)."""
         problem = last_validation_error(body["messages"][call.sent_messages :])
         said = " ".join(problem.split())[:200]
         error = GroundingError(
-            f"no valid, grounded answer after {log.calls} attempt(s), and a re-ask {detail} "
-            f"does not fit the model's {window}-token context"
+            f"no valid, grounded answer after {log.calls} attempt(s){why}"
             + (f"; last problem: {said}" if said else ""),
             article_id=call.request.article_id,
             attempts=log.calls,

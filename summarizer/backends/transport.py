@@ -1,18 +1,42 @@
 """The HTTP side of talking to a server: which failures are retried and how long to wait,
-how a failure reads in one line, and whether an answer was cut at its token budget."""
+how a failure reads in one line, whether an answer was cut short, and the state one article's
+call keeps across its requests."""
 
 from __future__ import annotations
 
 import email.utils
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import openai
 from tenacity import RetryCallState, wait_random_exponential
 
-from .base import raw_text
+from ..errors import BackendError
+from .base import GenerationRequest, raw_text
 from .servers import classify, error_text
+
+
+class ModeRefused(BackendError):
+    """The server refused the structured-output style of the request (internal: fall back)."""
+
+    def __init__(self, message: str, *, mode: str, article_id: str | None = None) -> None:
+        super().__init__(message, article_id=article_id)
+        self.mode = mode
+
+
+@dataclass
+class ArticleCall:
+    """State of one article's call across re-asks: the budget, and what we sent last."""
+
+    request: GenerationRequest
+    mode: str
+    budget: int
+    grown: bool = False
+    phase: str = "first"  # first request, "grow" (truncation retry) or "reask"
+    sent_messages: int = 0  # messages in the last request sent
+    last_prompt_tokens: int = 0
 
 
 class MalformedResponseError(Exception):

@@ -325,3 +325,19 @@ def test_an_answer_cut_by_the_end_of_the_context_is_not_re_asked() -> None:
 )
 def test_cut_json_is_told_from_wrong_json(text: str, cut: bool) -> None:
     assert ends_open(text) is cut
+
+
+def test_a_retry_of_a_cut_answer_counts_against_max_attempts() -> None:
+    def cut_then_wrong(body: dict[str, Any]) -> ChatCompletion:
+        if len(server.bodies) == 1:
+            return chat_reply(
+                body, answer='{"headline": "Cut', completion_tokens=body["max_tokens"]
+            )
+        answer = build_answer(parse_request(body))
+        answer["key_points"][0]["evidence"] = [77]
+        return chat_reply(body, answer=answer)
+
+    server = ScriptedServer(cut_then_wrong)
+    with pytest.raises(GroundingError, match=r"after 2 attempt\(s\) \(--max-attempts 2\)"):
+        run(server, mode="abstractive", max_tokens=300, max_attempts=2)
+    assert len(server.bodies) == 2  # the cut answer's retry used the second attempt
