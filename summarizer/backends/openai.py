@@ -192,9 +192,9 @@ class OpenAIBackend(BaseBackend):
                 refused.append(exc)
                 continue
             except (BackendError, GroundingError) as exc:
-                exc.attempts += len(refused)  # the refused requests were model calls too
+                exc.attempts += sum(e.sent for e in refused)  # refused requests count too
                 raise
-            generation.attempts += len(refused)
+            generation.attempts += sum(e.sent for e in refused)
             generation.structured_output_mode = self._mode_label(mode)
             return generation
         tried = ", ".join(e.mode for e in refused) or self.settings.openai_mode
@@ -203,7 +203,7 @@ class OpenAIBackend(BaseBackend):
             f"the server accepts none of the structured-output styles tried ({tried}); "
             f"last refusal: {last}",
             article_id=request.article_id,
-            attempts=len(refused),
+            attempts=sum(e.sent for e in refused),
         )
         raise error
 
@@ -299,6 +299,7 @@ class OpenAIBackend(BaseBackend):
                             f"{call.mode} was refused earlier by this server",
                             mode=call.mode,
                             article_id=call.request.article_id,
+                            sent=False,
                         )
                     try:
                         response = await self.send(body)

@@ -21,9 +21,12 @@ from .servers import classify, error_text
 class ModeRefused(BackendError):
     """The server refused the structured-output style of the request (internal: fall back)."""
 
-    def __init__(self, message: str, *, mode: str, article_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, mode: str, article_id: str | None = None, sent: bool = True
+    ) -> None:
         super().__init__(message, article_id=article_id)
         self.mode = mode
+        self.sent = sent  # False: refused earlier, known without asking again
 
 
 @dataclass

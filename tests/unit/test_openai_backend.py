@@ -96,6 +96,8 @@ def test_articles_in_flight_learn_a_refusal_once() -> None:
     results = asyncio.run(many())
     assert [style(b) for b in server.bodies].count("json_schema") == 1
     assert len(server.bodies) == 7 and len(results) == 6
+    # only the article whose request was refused paid for it
+    assert sorted(r.provenance.attempts for r in results) == [1, 1, 1, 1, 1, 2]
 
 
 def test_json_object_carries_the_schema_for_grammar_servers() -> None:
