@@ -154,18 +154,6 @@ def _friendly_errors() -> Iterator[None]:
 @click.version_option(package_name="summarizer")
 def cli() -> None:
     """Evidence-grounded summaries, stances and source-quality flags for news articles."""
-    _quiet_instructor()
-
-
-def _quiet_instructor() -> None:
-    """instructor logs every failed call at ERROR (a refused style we then fall back from
-    included), and with no handler configured Python prints those lines to stderr beside our
-    one line per failure. A handler of its own that drops them keeps stderr to our lines.
-    (summarizer.logs.configure_logging, issue 12, routes all third-party logs and supersedes
-    this.)"""
-    logger = logging.getLogger("instructor")
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
 
 
 @cli.command()

@@ -39,6 +39,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 
 N_CTX = 4096
 SHORT = synthetic_article(5)  # five sentences: short prompts, quick answers
+SEED_004 = next(p for p in SEEDS if p.name.startswith("004_"))  # 4,164 prompt tokens whole
 SERVER_EXTRAS = ("llama_cpp", "fastapi", "uvicorn", "sse_starlette", "starlette_context")
 
 
@@ -112,18 +113,36 @@ def one_line_or_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]
 def test_seed_004_extractive_succeeds_by_fitting_the_context(
     llama_server: LoggingProxy, tmp_path: Path
 ) -> None:
-    seed = next(p for p in SEEDS if p.name.startswith("004_"))  # 4,164 prompt tokens whole
+    """The whole article is 4,164 prompt tokens; the extractive path shows the model only its
+    opening (the model names the article type), so it fits the 4,096-token window at once."""
     llama_server.clear()
-    done = cli(
-        llama_server, "summarize", str(seed), "--mode", "extractive", "--openai-mode", "tools"
-    )
+    done = cli(llama_server, "summarize", str(SEED_004), "--mode", "extractive",
+               "--openai-mode", "tools")  # fmt: skip
     record = one_line_or_result(done)
     assert record is not None, done.stderr
-    overflow = [f for f in record["quality"]["flags"] if f["kind"] == "context_overflow"]
-    assert overflow and f"({N_CTX} tokens)" in overflow[0]["explanation"]
     chats = llama_server.chat_requests()
-    assert [c.status for c in chats] == [400, 200]  # refused as too long, then cut to fit
-    assert record["provenance"]["attempts"] == 2
+    assert [c.status for c in chats] == [200]
+    assert (chats[0].prompt_tokens or 0) + (chats[0].max_tokens or 0) <= N_CTX
+
+
+def test_seed_004_abstractive_is_cut_to_the_context_it_learns(
+    llama_server: LoggingProxy, tmp_path: Path
+) -> None:
+    """The server states its window only in its context_length_exceeded error: the article is
+    cut to that window (flagged) and sent once more; then a result, or one clear error after
+    at most two more requests (a cut answer and its larger budget)."""
+    llama_server.clear()
+    done = cli(llama_server, "summarize", str(SEED_004), "--mode", "abstractive",
+               "--openai-mode", "tools", "--max-tokens", "96")  # fmt: skip
+    record = one_line_or_result(done)
+    chats = llama_server.chat_requests()
+    assert chats[0].status == 400 and "maximum context length is 4096" in (chats[0].error or "")
+    assert 1 <= len(chats[1:]) <= 2 and all(c.status == 200 for c in chats[1:])
+    assert all((c.prompt_tokens or 0) + (c.max_tokens or 0) <= N_CTX for c in chats[1:])
+    if record is not None:
+        flags = record["quality"]["flags"]
+        assert any(f["kind"] == "context_overflow" and f"({N_CTX} tokens)" in f["explanation"]
+                   for f in flags)  # fmt: skip
 
 
 def test_json_schema_gives_a_result_through_fallback_in_two_requests(

@@ -111,7 +111,7 @@ def settings(server: FakeOpenAIServer, **extra: Any) -> Any:
 
 def test_a_context_stated_only_in_errors_is_learnt_and_the_article_cut() -> None:
     with FakeOpenAIServer(FaultPlan(context_window=2048)) as server:
-        record = Summarizer(settings(server, mode="extractive")).summarize(LONG)
+        record = Summarizer(settings(server, mode="abstractive", max_tokens=400)).summarize(LONG)
         served = server.stats()
     overflow = [f for f in record.quality.flags if f.kind.value == "context_overflow"]
     assert overflow and "(2048 tokens)" in overflow[0].explanation
@@ -122,7 +122,7 @@ def test_a_context_stated_only_in_errors_is_learnt_and_the_article_cut() -> None
 def test_a_context_listed_by_the_server_is_used_before_the_first_request() -> None:
     plan = FaultPlan(context_window=2048, advertise_context=True)
     with FakeOpenAIServer(plan) as server:
-        record = Summarizer(settings(server, mode="extractive")).summarize(LONG)
+        record = Summarizer(settings(server, mode="abstractive", max_tokens=400)).summarize(LONG)
         served = server.stats()
     assert any(f.kind.value == "context_overflow" for f in record.quality.flags)
     assert served["requests"] == 1 and record.provenance.attempts == 1
@@ -131,7 +131,7 @@ def test_a_context_listed_by_the_server_is_used_before_the_first_request() -> No
 def test_a_configured_context_wins_over_the_server() -> None:
     plan = FaultPlan(context_window=100_000, advertise_context=True)
     with FakeOpenAIServer(plan) as server:
-        chosen = settings(server, mode="extractive", context_tokens=2048)
+        chosen = settings(server, mode="abstractive", max_tokens=400, context_tokens=2048)
         record = Summarizer(chosen).summarize(LONG)
     overflow = [f for f in record.quality.flags if f.kind.value == "context_overflow"]
     assert overflow and "(2048 tokens)" in overflow[0].explanation

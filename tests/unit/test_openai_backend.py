@@ -211,7 +211,9 @@ def llama_context(limit: int) -> Any:
 def test_context_exceeded_cuts_the_article_to_the_stated_limit_and_retries_once() -> None:
     long_text = "\n".join(synthetic_article(i) for i in range(30))  # ~2,500 tokens of prose
     server = ScriptedServer(llama_context(2048))
-    backend = scripted_openai_backend(server, context_tokens=None, mode="extractive")
+    backend = scripted_openai_backend(
+        server, context_tokens=None, mode="abstractive", max_tokens=400
+    )
     facts(backend._key).context_checked = True  # the server states no window (llama-cpp-python)
     pipeline = Pipeline.from_settings(backend.settings, backend=backend)
     result = asyncio.run(pipeline.analyze(Article.create(long_text)))
