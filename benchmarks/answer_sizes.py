@@ -3,10 +3,10 @@
     .venv/bin/python benchmarks/answer_sizes.py [--fixtures evals/fixtures]
 
 For each fixture the article is prepared exactly as the pipeline does (detectors, numbered
-sentences, targets, stance slots) and two answers are written and tokenized:
+sentences, targets) and two answers are written and tokenized:
 
-- extractive: the largest answer the per-article schema admits (5 key sentences, as many
-  stances as the schema allows, one target stance per requested target);
+- extractive: the largest answer its schema admits (the longest article-type name: measured
+  components choose the sentences and judge the stances, summarizer/judge.py);
 - abstractive: the answer a good model would write from the fixture's labels: its key facts as
   key points (each citing the sentence that shares most words with it) and, joined, as the
   summary; its labelled stances and model-detectable flags; a quote for every requested target.
@@ -34,7 +34,6 @@ from summarizer.backends.local import default_model_path  # noqa: E402
 from summarizer.backends.openai import OpenAIBackend  # noqa: E402
 from summarizer.config import DEFAULT_MAX_TOKENS, load_settings  # noqa: E402
 from summarizer.evaluation.fixtures import LoadedFixture, load_fixtures  # noqa: E402
-from summarizer.grounding import sentences_naming  # noqa: E402
 from summarizer.pipeline import Pipeline  # noqa: E402
 from summarizer.prepared import Prepared  # noqa: E402
 from summarizer.schemas.answers import LLM_FLAG_KINDS  # noqa: E402
@@ -65,23 +64,8 @@ def _quote(prepared: Prepared, *names: str) -> str | None:
 
 
 def extractive_answer(prepared: Prepared) -> dict[str, Any]:
-    n = len(prepared.sentences)
-    ids = list(range(max(0, n - 5), n))  # the largest ids: the most digits
-    targets = []
-    for target in prepared.model_targets:
-        naming = sentences_naming(prepared.sentences, target) or [n - 1]
-        targets.append({"target": target, "label": "opposed", "sentence": naming[-1]})
-    answer: dict[str, Any] = {
-        "key_sentences": ids,
-        "article_type": "press_release",
-        "stances": [
-            {"slot": i, "label": "supportive"}
-            for i in range(len(prepared.slots) - min(4, len(prepared.slots)), len(prepared.slots))
-        ],
-    }
-    if targets:
-        answer["target_stances"] = targets
-    return answer
+    """The extractive answer: the embedded model names the article type, nothing else."""
+    return {"article_type": "press_release"}  # the longest of the enum's names
 
 
 def abstractive_answer(loaded: LoadedFixture, prepared: Prepared) -> dict[str, Any]:
@@ -110,7 +94,7 @@ def abstractive_answer(loaded: LoadedFixture, prepared: Prepared) -> dict[str, A
         )  # fmt: skip
     labels = {s.target: s.label.value for s in fixture.expected_stances if s.holder == "article"}
     targets = []
-    for target in prepared.model_targets:
+    for target in prepared.article.targets:
         label = labels.get(target, "neutral")
         quote = None if label == "not_mentioned" else _quote(prepared, target)
         targets.append({"target": target, "label": label if quote else "not_mentioned",

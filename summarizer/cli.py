@@ -46,7 +46,7 @@ def _model_options(func: F) -> F:
         click.option(
             "--max-tokens",
             type=int,
-            help="Answer budget in tokens (default: extractive 256, abstractive 1536).",
+            help="Answer budget in tokens (default: extractive 64, abstractive 1536).",
         ),
         click.option(
             "--context-tokens",

@@ -17,11 +17,11 @@ Mode = Literal["extractive", "abstractive"]
 OpenAIMode = Literal["json_schema", "tools", "json_object", "json", "md_json"]
 
 # Answer budgets per mode, from the answer sizes measured on the 24 eval fixtures
-# (benchmarks/answer_sizes.py, SmolLM2 tokenizer): the largest extractive answer the schema
-# admits is 154 tokens, the largest abstractive answer written from the labels 930 (SmolLM2
-# itself wrote 827 for seed 000 on llama-cpp-python's server). About 1.7x headroom; a cut
-# answer is retried once with double the budget.
-DEFAULT_MAX_TOKENS: dict[str, int] = {"extractive": 256, "abstractive": 1536}
+# (benchmarks/answer_sizes.py, SmolLM2 tokenizer): the extractive answer names the article type
+# (10 tokens at most; 64 is the floor of the setting), the largest abstractive answer written
+# from the labels is 930 tokens (SmolLM2 itself wrote 827 for seed 000 on llama-cpp-python's
+# server): 1.7x headroom. A cut answer is retried once with double the budget.
+DEFAULT_MAX_TOKENS: dict[str, int] = {"extractive": 64, "abstractive": 1536}
 
 
 class Settings(BaseSettings):
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         default=None,
         ge=64,
         le=16_384,
-        description="Answer budget in tokens; default per mode (extractive 256, abstractive 1536)",
+        description="Answer budget in tokens; default per mode (extractive 64, abstractive 1536)",
     )
     max_attempts: int = Field(default=3, ge=1, le=10, description="Validation attempts (re-asks)")
     max_transient_retries: int = Field(default=6, ge=0, le=20)
