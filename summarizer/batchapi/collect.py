@@ -29,6 +29,7 @@ from ..backends.base import (
     translate_failure,
 )
 from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
+from ..backends.transport import ArticleCall
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from ..inputs import Article
@@ -56,6 +57,7 @@ class BatchAnswers:
         settings = pipeline.settings
         self.wire = Wire(settings, pipeline.backend.model)
         self.mode = INSTRUCTOR_MODES[settings.openai_mode]
+        self.style = settings.openai_mode
         self.backend: OpenAIBackend = pipeline.backend
         # After a failed line the direct path would have had one transient retry fewer left.
         fewer = max(0, settings.max_transient_retries - 1)
@@ -152,7 +154,8 @@ class BatchAnswers:
             log.prompt_tokens += prior.prompt_tokens
             log.completion_tokens += prior.completion_tokens
             log.last_output = prior.last_output
-            return backend._raw_create(log, request.article_id)
+            call = ArticleCall(request=request, mode=self.style, budget=request.max_tokens)
+            return backend._raw_create(log, call)
 
         return await astructured_call(raw, self.mode, request)
 
