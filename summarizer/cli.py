@@ -56,8 +56,8 @@ def _model_options(func: F) -> F:
         click.option(
             "--openai-mode",
             type=click.Choice(["json_schema", "tools", "json_object", "json", "md_json"]),
-            help="First structured-output style to ask a server for; refused ones fall back "
-            "in this order (default json_schema).",
+            help="First structured-output style to ask a server for (default tools); a "
+            "refused one falls back to the next in this order.",
         ),
         click.option(
             "--strict/--no-strict",

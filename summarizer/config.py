@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         ),
     )
     openai_mode: OpenAIMode = Field(
-        default="json_schema",
+        default="tools",
         description="First structured-output style to try; refused styles fall back in order",
     )
     strict: bool | None = Field(

@@ -215,7 +215,7 @@ class OpenAIBackend(BaseBackend):
 
         async def create(**kwargs: Any) -> Any:
             body = self._body(kwargs, call)
-            call.phase = "reask" if log.calls else "first"
+            call.phase = "reask" if call.answers else "first"
             if call.phase == "reask":
                 self._check_reask_fits(body, call, log)
             call.sent_messages = len(body["messages"])
@@ -228,10 +228,10 @@ class OpenAIBackend(BaseBackend):
                     if not self.settings.context_tokens:
                         known = facts(self._key)
                         known.context_tokens = min(window, known.context_tokens or window)
-                    log.record(response)
+                    self._record(log, call, response)
                     raise self._truncation_error(response, call, log, by_context=True)
                 grown = self._grown_budget(response, call, family.reasoning_allowance)
-                log.record(response)  # billed, and counted as a model call
+                self._record(log, call, response)  # billed, and counted as a model call
                 if grown is None:
                     raise self._truncation_error(response, call, log)
                 call.budget, call.grown, call.phase = grown, True, "grow"
@@ -241,14 +241,20 @@ class OpenAIBackend(BaseBackend):
                 except ContextWindowExceeded:  # the larger budget did not fit after all
                     raise self._truncation_error(response, call, log) from None
                 if cut_short(response, int(body[param]), call.mode):
-                    log.record(response)
+                    self._record(log, call, response)
                     raise self._truncation_error(response, call, log)
-            log.record(response)
+            self._record(log, call, response)
             usage = getattr(response, "usage", None)
             call.last_prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             return response
 
         return create
+
+    @staticmethod
+    def _record(log: CallLog, call: ArticleCall, response: Any) -> None:
+        """Count an answer: in the call log (provenance) and in this article's call."""
+        log.record(response)
+        call.answers += 1
 
     def _body(self, kwargs: dict[str, Any], call: ArticleCall) -> dict[str, Any]:
         """The request body: instructor's, with our model, sampling and schema choices."""
@@ -458,8 +464,9 @@ class OpenAIBackend(BaseBackend):
         The re-ask prompt is the last prompt plus what instructor appended since (the answer
         and the validation error), estimated from the last usage and the new messages' length.
         """
-        if log.calls >= call.request.max_attempts:
-            raise self._reask_error(body, call, log, f" (--max-attempts {log.calls})")
+        if call.answers >= call.request.max_attempts:
+            why = f" (--max-attempts {call.request.max_attempts})"
+            raise self._reask_error(body, call, log, why)
         window = self.settings.context_tokens or facts(self._key).context_tokens
         if not window:
             return

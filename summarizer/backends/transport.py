@@ -37,6 +37,7 @@ class ArticleCall:
     mode: str
     budget: int
     grown: bool = False
+    answers: int = 0  # answers received for this article in this call (the first included)
     phase: str = "first"  # first request, "grow" (truncation retry) or "reask"
     sent_messages: int = 0  # messages in the last request sent
     last_prompt_tokens: int = 0

@@ -133,6 +133,7 @@ class BatchAnswers:
             prompt_tokens=prior.prompt_tokens,
             completion_tokens=prior.completion_tokens,
             attempts=1,
+            structured_output_mode=self.style,
             raw_output=prior.last_output,
         )
 
@@ -157,7 +158,9 @@ class BatchAnswers:
             call = ArticleCall(request=request, mode=self.style, budget=request.max_tokens)
             return backend._raw_create(log, call)
 
-        return await astructured_call(raw, self.mode, request)
+        generation = await astructured_call(raw, self.mode, request)
+        generation.structured_output_mode = backend._mode_label(self.style)
+        return generation
 
     @staticmethod
     def _line_error(

@@ -48,7 +48,8 @@ def test_a_refused_json_schema_falls_back_in_two_requests_and_stderr_stays_quiet
 ) -> None:
     plan = FaultPlan(refuse_styles=["json_schema"])
     with FakeOpenAIServer(plan) as server:
-        done = cli(server, "summarize", str(summarize_file(tmp_path, synthetic_article(1))))
+        article = str(summarize_file(tmp_path, synthetic_article(1)))
+        done = cli(server, "summarize", article, "--openai-mode", "json_schema")
         served = server.stats()
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # a fallback is no failure: nothing on stderr
@@ -60,7 +61,10 @@ def test_a_refused_json_schema_falls_back_in_two_requests_and_stderr_stays_quiet
 def test_a_batch_learns_the_refusal_once(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", 12)
     with FakeOpenAIServer(FaultPlan(refuse_styles=["json_schema"], latency=0.05)) as server:
-        done = cli(server, "batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--no-cache")
+        out = str(tmp_path / "out.jsonl")
+        done = cli(
+            server, "batch", str(src), "-o", out, "--no-cache", "--openai-mode", "json_schema"
+        )
         served = server.stats()
     assert done.returncode == 0, done.stderr
     assert served["outcomes"] == {"refused": 1, "ok": 12}
@@ -79,7 +83,8 @@ def test_failures_cost_few_requests_and_one_line_of_stderr(
     tmp_path: Path, plan: FaultPlan, requests: int, message: str
 ) -> None:
     with FakeOpenAIServer(plan) as server:
-        done = cli(server, "summarize", str(summarize_file(tmp_path, synthetic_article(1))))
+        article = str(summarize_file(tmp_path, synthetic_article(1)))
+        done = cli(server, "summarize", article, "--openai-mode", "json_schema")
         served = server.stats()
     assert done.returncode == 4
     lines = done.stderr.splitlines()

@@ -44,4 +44,4 @@ def test_a_reasoning_model_takes_max_completion_tokens_and_no_temperature() -> N
     result = s.summarize(load_article(SEEDS[0], targets=TARGETS))
     # OpenAI answers max_tokens or temperature=0 for these models with a 400; none was sent.
     assert result.provenance.attempts <= 2
-    assert result.provenance.structured_output_mode == "json_schema_strict"
+    assert result.provenance.structured_output_mode == "tools_strict"

@@ -80,14 +80,14 @@ def test_every_style_refused_is_one_clear_error_after_one_request_each() -> None
 
     server = ScriptedServer(refuses)
     with pytest.raises(BackendError, match="accepts none of the structured-output styles") as info:
-        run(server)
+        run(server, openai_mode="json_schema")
     assert [style(b) for b in server.bodies] == ["json_schema", "tools", "json_object", "json"]
     assert info.value.attempts == 4
 
 
 def test_articles_in_flight_learn_a_refusal_once() -> None:
     async def many() -> list[ArticleAnalysis]:
-        backend = scripted_openai_backend(server, mode="extractive")
+        backend = scripted_openai_backend(server, mode="extractive", openai_mode="json_schema")
         pipeline = Pipeline.from_settings(backend.settings, backend=backend)
         articles = [Article.create(synthetic_article(i)) for i in range(6)]
         return await asyncio.gather(*(pipeline.analyze(a) for a in articles))
@@ -250,7 +250,10 @@ def test_a_re_ask_that_cannot_fit_is_not_sent() -> None:
 
 def test_openai_gets_strict_schemas_in_both_styles() -> None:
     server = ScriptedServer(chat_reply)
-    run(server, base_url="https://api.openai.com/v1", mode="abstractive", targets=["Maria Okafor"])
+    run(
+        server, base_url="https://api.openai.com/v1", mode="abstractive",
+        openai_mode="json_schema", targets=["Maria Okafor"],
+    )  # fmt: skip
     fmt = server.bodies[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert strict_violations(fmt["json_schema"]["schema"]) == []
@@ -262,11 +265,11 @@ def test_openai_gets_strict_schemas_in_both_styles() -> None:
 
 def test_other_servers_get_the_full_schema_unless_asked_for_strict() -> None:
     server = ScriptedServer(chat_reply)
-    result = run(server, mode="abstractive")
+    result = run(server, mode="abstractive", openai_mode="json_schema")
     fmt = server.bodies[0]["response_format"]["json_schema"]
     assert "strict" not in fmt and "maxLength" in str(fmt["schema"])  # bounds for the grammar
     assert result.provenance.structured_output_mode == "json_schema"
-    strict = run(server, mode="abstractive", strict=True)
+    strict = run(server, mode="abstractive", openai_mode="json_schema", strict=True)
     assert server.bodies[1]["response_format"]["json_schema"]["strict"] is True
     assert strict.provenance.structured_output_mode == "json_schema_strict"
 
