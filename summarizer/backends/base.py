@@ -35,6 +35,9 @@ class GenerationRequest:
     # The context window the article was cut to fit; a backend that learns its window is
     # smaller raises ContextWindowExceeded and the pipeline cuts again.
     context_tokens: int | None = None
+    # What earlier attempts at this answer already spent (a Batch API line being repaired):
+    # the call's counts go on from it, so provenance and error rows tell the whole cost.
+    prior: CallLog | None = None
 
 
 @dataclass
@@ -113,6 +116,19 @@ class CallLog:
     completion_tokens: int = 0
     last_output: str = ""
     errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def after(cls, prior: CallLog | None) -> CallLog:
+        """A log that goes on counting from `prior` (a fresh one without it)."""
+        if prior is None:
+            return cls()
+        return cls(
+            calls=prior.calls,
+            transient_retries=prior.transient_retries,
+            prompt_tokens=prior.prompt_tokens,
+            completion_tokens=prior.completion_tokens,
+            last_output=prior.last_output,
+        )
 
     def record(self, response: Any) -> None:
         """Count one completed model call: tokens and the raw answer text."""
@@ -325,7 +341,7 @@ def structured_call(
     raw_create: Callable[[CallLog], Callable[..., Any]], mode: str, request: GenerationRequest
 ) -> Generation:
     """Run a blocking create under instructor: validation, re-asks, and our error types."""
-    log = CallLog()
+    log = CallLog.after(request.prior)
     create = instructor_create(_watched(raw_create(log), log, request), mode)
     try:
         with validation_context(request.context):
@@ -339,7 +355,7 @@ async def astructured_call(
     raw_create: Callable[[CallLog], Callable[..., Any]], mode: str, request: GenerationRequest
 ) -> Generation:
     """The async twin of structured_call, for coroutine create functions."""
-    log = CallLog()
+    log = CallLog.after(request.prior)
     create = instructor_create(_awatched(raw_create(log), log, request), mode)
     try:
         with validation_context(request.context):

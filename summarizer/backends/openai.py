@@ -214,7 +214,7 @@ class OpenAIBackend(BaseBackend):
         """The create function instructor drives: body shaping, retries, truncation, guards."""
 
         async def create(**kwargs: Any) -> Any:
-            body = self._body(kwargs, call)
+            body = self.request_body(kwargs, call)
             call.phase = "reask" if call.answers else "first"
             if call.phase == "reask":
                 self._check_reask_fits(body, call, log)
@@ -256,8 +256,10 @@ class OpenAIBackend(BaseBackend):
         log.record(response)
         call.answers += 1
 
-    def _body(self, kwargs: dict[str, Any], call: ArticleCall) -> dict[str, Any]:
-        """The request body: instructor's, with our model, sampling and schema choices."""
+    def request_body(self, kwargs: dict[str, Any], call: ArticleCall) -> dict[str, Any]:
+        """The request body: instructor's, with our model, sampling and schema choices (strict
+        schemas, the model family's token parameter). The Batch API's request files use it too,
+        so a request sent in a file is the one the direct path would POST."""
         settings = self.settings
         family = facts(self._key).family or model_family(self.model)
         body = dict(kwargs)

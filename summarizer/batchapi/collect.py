@@ -16,8 +16,9 @@ that never ran (expired, cancelled, missing) is no try at all: its article is as
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from typing import Any, Literal
+from typing import Literal
 
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
@@ -25,11 +26,9 @@ from ..backends.base import (
     CallLog,
     Generation,
     GenerationRequest,
-    astructured_call,
     translate_failure,
 )
 from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
-from ..backends.transport import ArticleCall
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from ..inputs import Article
@@ -55,7 +54,7 @@ class BatchAnswers:
         self.digest = digest
         self.repair = repair
         settings = pipeline.settings
-        self.wire = Wire(settings, pipeline.backend.model)
+        self.wire = Wire(settings, pipeline.backend)
         self.mode = INSTRUCTOR_MODES[settings.openai_mode]
         self.style = settings.openai_mode
         self.backend: OpenAIBackend = pipeline.backend
@@ -149,18 +148,7 @@ class BatchAnswers:
             raise self._line_error(line, prior, request)
         self.repaired += 1
 
-        def raw(log: CallLog) -> Any:
-            log.calls += prior.calls
-            log.transient_retries += prior.transient_retries
-            log.prompt_tokens += prior.prompt_tokens
-            log.completion_tokens += prior.completion_tokens
-            log.last_output = prior.last_output
-            call = ArticleCall(request=request, mode=self.style, budget=request.max_tokens)
-            return backend._raw_create(log, call)
-
-        generation = await astructured_call(raw, self.mode, request)
-        generation.structured_output_mode = backend._mode_label(self.style)
-        return generation
+        return await backend.generate(dataclasses.replace(request, prior=prior))
 
     @staticmethod
     def _line_error(

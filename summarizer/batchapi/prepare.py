@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..backends.openai import OpenAIBackend
 from ..batch.jsonl import OutputIndex, scan_output
 from ..batch.plan import BatchOptions, plan
 from ..batch.rows import BatchItem
@@ -121,7 +122,8 @@ def build_requests(
         raise ConfigError("the Batch API re-reads its inputs at collect time: stdin cannot be one")
     check_inputs(inputs)
     settings = pipeline.settings
-    if settings.resolved_backend != "openai":
+    backend = pipeline.backend
+    if not isinstance(backend, OpenAIBackend):
         raise ConfigError("the Batch API needs --backend openai (OpenAI or a compatible server)")
     fingerprint = pipeline.fingerprint()
     state = BatchState(
@@ -139,7 +141,7 @@ def build_requests(
     )
     index: OutputIndex | None = scan_output(output) if output is not None else None
     stats = BatchStats()
-    wire = Wire(settings, pipeline.backend.model)
+    wire = Wire(settings, backend)
     writer = PartWriter(part_namer(out_dir, export), limits or Limits())
     work = plan(iter_inputs(inputs), fingerprint=fingerprint, options=options,
                 max_chars=settings.max_input_chars, stats=stats, index=index)  # fmt: skip

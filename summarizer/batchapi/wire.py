@@ -22,7 +22,8 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from ..backends.base import GenerationRequest, instructor_model
-from ..backends.openai import INSTRUCTOR_MODES
+from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
+from ..backends.transport import ArticleCall
 from ..config import Settings
 from ..schemas.answers import validation_context
 
@@ -30,11 +31,10 @@ from ..schemas.answers import validation_context
 class Wire:
     """Request bodies, answer parsing and re-asks for one structured-output mode."""
 
-    def __init__(self, settings: Settings, model: str) -> None:
-        self.mode = Mode[INSTRUCTOR_MODES[settings.openai_mode]]
-        self.model = model
-        self.temperature = settings.temperature
-        self.seed = settings.seed
+    def __init__(self, settings: Settings, backend: OpenAIBackend) -> None:
+        self.style = settings.openai_mode
+        self.mode = Mode[INSTRUCTOR_MODES[self.style]]
+        self.backend = backend
 
     def _prepared(self, request: GenerationRequest) -> tuple[type[BaseModel], dict[str, Any]]:
         """instructor's view of the request: its response model and the create kwargs."""
@@ -49,13 +49,8 @@ class Wire:
     def body(self, request: GenerationRequest) -> dict[str, Any]:
         """The JSON body the direct path would POST to /chat/completions for this request."""
         _model, kwargs = self._prepared(request)
-        body = dict(kwargs)
-        # The same defaults, in the same way, as OpenAIBackend's create function.
-        body.setdefault("model", self.model)
-        body.setdefault("temperature", self.temperature)
-        if self.seed is not None:
-            body.setdefault("seed", self.seed)
-        return body
+        call = ArticleCall(request=request, mode=self.style, budget=request.max_tokens)
+        return self.backend.request_body(kwargs, call)
 
     def parse(self, request: GenerationRequest, completion: ChatCompletion) -> BaseModel:
         """The validated, grounded answer in a completion; raises what instructor would raise
