@@ -28,7 +28,7 @@ from ..backends.base import (
     GenerationRequest,
     translate_failure,
 )
-from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
+from ..backends.openai import OpenAIBackend
 from ..config import Settings
 from ..errors import BackendError, ConfigError
 from ..inputs import Article
@@ -55,7 +55,6 @@ class BatchAnswers:
         self.repair = repair
         settings = pipeline.settings
         self.wire = Wire(settings, pipeline.backend)
-        self.mode = INSTRUCTOR_MODES[settings.openai_mode]
         self.style = settings.openai_mode
         self.backend: OpenAIBackend = pipeline.backend
         # After a failed line the direct path would have had one transient retry fewer left.
