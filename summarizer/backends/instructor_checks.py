@@ -15,6 +15,7 @@ shipped (correct, only slower); tests/unit/test_instructor_checks.py notices.
 from __future__ import annotations
 
 import importlib
+import types
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -28,15 +29,20 @@ _NAME = "reject_async_validators"
 _installed = False
 
 
+def _is_class(obj: Any) -> bool:
+    """A real class; `list[Model]` counts as one for isinstance(..., type) on Python 3.10."""
+    return isinstance(obj, type) and not isinstance(obj, types.GenericAlias)
+
+
 def _memoized(check: Callable[[Any], None]) -> Callable[[Any], None]:
     """The check, skipped for classes that already passed it."""
     passed: weakref.WeakSet[type] = weakref.WeakSet()
 
     def reject_async_validators(response_model: Any) -> None:
-        if isinstance(response_model, type) and response_model in passed:
+        if _is_class(response_model) and response_model in passed:
             return
         check(response_model)  # raises for a model with async validators
-        if isinstance(response_model, type):
+        if _is_class(response_model):
             passed.add(response_model)
 
     reject_async_validators.__wrapped__ = check  # type: ignore[attr-defined]
