@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: install demo test unit lint typecheck eval eval-gate bench schema clean
+.PHONY: install demo test unit lint typecheck min-versions eval eval-gate bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ unit: install
 
 test: lint typecheck
 	$(BIN)/pytest -q
+
+# The dependency floors of pyproject.toml, installed exactly, on the lowest supported Python.
+min-versions:
+	bash scripts/check-min-versions.sh
 
 eval: install
 	$(BIN)/summarizer eval --backend local --out $(OUT)/eval
