@@ -2,7 +2,7 @@
 # Prove the dependency floors: a fresh venv on the lowest supported Python (requires-python),
 # every runtime dependency at exactly its `>=` floor from pyproject.toml (a pip constraints
 # file made by scripts/floor_constraints.py), the `test` extra at current versions, then
-# the unit tests and the OpenAI-backend tests against the fake server.
+# the unit tests, the OpenAI-backend tests against the fake server and the URL-fetch tests.
 #
 #   scripts/check-min-versions.sh                  # the default tests below
 #   scripts/check-min-versions.sh tests/unit -x    # other pytest arguments
@@ -34,7 +34,7 @@ else
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; echo "min-versions: cleaned up at $((SECONDS - started)) s"' EXIT
 "$host_python" scripts/floor_constraints.py > "$work/constraints.txt"
 echo "min-versions: $($python --version) with the floors:"
 sed 's/^/  /' "$work/constraints.txt"
@@ -50,11 +50,13 @@ pip install --quiet --constraint "$work/constraints.txt" --editable ".[test]"
 pip check
 echo "min-versions: installed in $((SECONDS - started)) s"
 
-# Unit tests never build an openai client; these run the OpenAI backend (openai, instructor's
-# request modes, tenacity's transient retries) against the fake server, in a few seconds.
+# Unit tests never build an openai or httpx2 client. These run the OpenAI backend (openai,
+# instructor's request modes, tenacity's retries) against the fake server and the URL fetcher
+# (httpx2) against a local page server, in about 30 s.
 server=tests/integration/test_batch_server.py
 default=(
     tests/unit
+    tests/integration/test_url_fetch.py
     "$server::test_default_answers_pass_the_real_pipeline_in_every_request_style"
     "$server::test_summarize_many_against_the_server"
     "$server::test_asummarize_many_against_the_server"
