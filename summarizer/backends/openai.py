@@ -19,23 +19,12 @@ from typing import Any
 
 import openai
 from openai.types.chat import ChatCompletion
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-)
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .. import events
 from ..config import Settings
 from ..errors import BackendError, ConfigError, ContextWindowExceeded, GroundingError
-from .base import (
-    BaseBackend,
-    CallLog,
-    Generation,
-    GenerationRequest,
-    astructured_call,
-)
+from .base import BaseBackend, CallLog, Generation, GenerationRequest, astructured_call
 from .servers import (
     INSTRUCTOR_MODE,
     ask_context,
@@ -63,7 +52,6 @@ from .transport import (
 )
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-INSTRUCTOR_MODES = INSTRUCTOR_MODE  # style -> instructor mode (the Batch API path reads it)
 # Assumed when neither the settings nor the server say (OpenAI's current models hold 128k).
 DEFAULT_SERVER_CONTEXT = 128_000
 # The largest answer budget a truncation retry asks for (Settings.max_tokens allows as much).

@@ -22,7 +22,8 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from ..backends.base import GenerationRequest, instructor_model
-from ..backends.openai import INSTRUCTOR_MODES, OpenAIBackend
+from ..backends.openai import OpenAIBackend
+from ..backends.servers import INSTRUCTOR_MODE
 from ..backends.transport import ArticleCall
 from ..config import Settings
 from ..schemas.answers import validation_context
@@ -33,7 +34,7 @@ class Wire:
 
     def __init__(self, settings: Settings, backend: OpenAIBackend) -> None:
         self.style = settings.openai_mode
-        self.mode = Mode[INSTRUCTOR_MODES[self.style]]
+        self.mode = Mode[INSTRUCTOR_MODE[self.style]]
         self.backend = backend
 
     def _prepared(self, request: GenerationRequest) -> tuple[type[BaseModel], dict[str, Any]]:
