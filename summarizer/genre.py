@@ -36,6 +36,8 @@ _SHORT_WORDS = 3
 # A note or marker is a line of its own (or opens one), not a phrase inside a paragraph.
 _NOTE_WORDS = 25
 _NOTE_PREFIX = 40
+# Sentences with a price that make a page with an affiliate disclosure a shopping page.
+_PRICED_SENTENCES = 5
 DEFAULT_CONFIDENCE = 0.6
 
 
@@ -81,7 +83,8 @@ def judge(
         or _url_label(url)
         or _release_marker(lines, sentences)
         or _release_structure(lines, sentences, url)
-        or _promotional(lines, sentences, flags)
+        or _fact_check(sentences)
+        or _promotional(title, lines, sentences, flags)
         or _other(title, lines, sentences, url)
         or _opinion_voice(lines, sentences)
         or _seo_page(flags)
@@ -267,18 +270,32 @@ def _media_contact(lines: Sequence[str]) -> bool:
 # ------------------------------------------------------------------------- promotional
 
 
+def _fact_check(sentences: Sequence[Sentence]) -> GenreJudgement | None:
+    """A fact check names itself or gives its verdict ("We rate the claim False")."""
+    for s in sentences:
+        if cue.FACT_CHECK.search(s.text):
+            return GenreJudgement(ArticleType.analysis, 0.8, f"fact check (sentence {s.id})")
+    return None
+
+
 def _promotional(
-    lines: Sequence[str], sentences: Sequence[Sentence], flags: Sequence[Flag]
+    title: str | None, lines: Sequence[str], sentences: Sequence[Sentence], flags: Sequence[Flag]
 ) -> GenreJudgement | None:
-    """A paid-content note near the top, or the wording of a sales page: sales imperatives
-    ("order now", "free shipping", "use code") in several sentences, with prices."""
-    for line in _top(lines):
+    """A paid-content note at the top; a shopping page (an affiliate-earnings disclosure and
+    prices in many sentences); or the wording of a sales page: sales imperatives ("order
+    now", "free shipping", "use code") in several sentences, with prices."""
+    opening = [title or "", *_top(lines), *(s.text for s in sentences[:_LEAD_SENTENCES])]
+    for line in opening:
         if len(line.split()) <= _NOTE_WORDS and cue.SPONSORED_NOTE.search(line):
             return GenreJudgement(ArticleType.promotional, 0.85, "paid-content note at the top")
     if not sentences:
         return None
-    selling = sum(1 for s in sentences if cue.COMMERCE.search(s.text))
     priced = sum(1 for s in sentences if cue.PRICE.search(s.text))
+    shopping = priced >= _PRICED_SENTENCES and priced >= 0.05 * len(sentences)
+    if shopping and any(cue.AFFILIATE_NOTE.search(line) for line in lines):
+        reason = f"shopping page: affiliate disclosure, prices in {priced} sentences"
+        return GenreJudgement(ArticleType.promotional, 0.7, reason)
+    selling = sum(1 for s in sentences if cue.COMMERCE.search(s.text))
     ctas = sum(1 for f in flags if f.kind is FlagKind.call_to_action and not f.removed)
     share = selling / len(sentences)
     if selling >= 3 and share >= 0.1 and (priced >= 2 or ctas >= 2):

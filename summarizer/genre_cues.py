@@ -39,7 +39,8 @@ LABELS: dict[str, ArticleType] = {
     ),
     **dict.fromkeys(
         ["analysis", "news analysis", "explainer", "explained", "analyse", "análisis",
-         "análise", "analisi", "hintergrund", "décryptage"],
+         "análise", "analisi", "hintergrund", "décryptage", "fact check", "fact-check",
+         "factcheck", "faktencheck"],
         _AN,
     ),
     **dict.fromkeys(
@@ -72,7 +73,8 @@ URL_SEGMENTS: dict[str, ArticleType] = {
     ),
     **dict.fromkeys(
         ["analysis", "analyses", "news-analysis", "explainer", "explainers", "explained",
-         "analise", "analisis", "analisi", "hintergrund"],
+         "analise", "analisis", "analisi", "hintergrund", "fact-check", "fact-checks",
+         "factcheck", "faktencheck"],
         _AN,
     ),
     **dict.fromkeys(
@@ -153,9 +155,22 @@ END_MARK = re.compile(r"^\s*(?:#\s?#\s?#|-30-|- ?ENDS? ?-|ENDS)\s*$")
 
 # Explicit statements that a piece is paid for, or an opinion.
 SPONSORED_NOTE = re.compile(
-    r"\b(?:this (?:article|post|content|story|page) (?:is|was) (?:sponsored|paid for|"
-    r"produced in partnership|brought to you)|sponsored by|paid for by|paid partnership|"
-    r"in paid partnership)\b",
+    r"\b(?:this (?:article|post|content|story|page|shop) (?:is|was|has been) (?:sponsored|"
+    r"paid for|produced in partnership|brought to you|compensated)|sponsored by|paid for by|"
+    r"paid partnership|sponsored post|has been compensated by)\b|#(?:ad|sponsored)\b",
+    re.IGNORECASE,
+)
+# The disclosure of a shopping page: the site earns from the links to what it lists.
+AFFILIATE_NOTE = re.compile(
+    r"\b(?:may|might|could|will) (?:earn|receive|get) (?:a )?(?:small )?(?:commission|"
+    r"compensation|fees?)\b|\baffiliate (?:links?|commissions?|advertising program)\b|"
+    r"\bearn (?:a )?commission\b|\bprovisions-links\b|\blinks? de afiliad[oa]s?\b",
+    re.IGNORECASE,
+)
+# A fact check's verdict or its name for itself.
+FACT_CHECK = re.compile(
+    r"\bwe rate (?:this|the|that|his|her|their|its) (?:claim|statement|post|figure)\b|"
+    r"\bin this fact[- ]check\b|\bour (?:rating|verdict):",
     re.IGNORECASE,
 )
 OPINION_NOTE = re.compile(
@@ -179,8 +194,7 @@ COMMERCE = re.compile(
     r"\bmoney[- ]back guarantee\b|\bwhile (?:supplies|stocks) last\b|\border yours\b|"
     r"\bjetzt (?:kaufen|bestellen)\b|\bgratis versand\b|\bcompre (?:já|agora)\b|"
     r"\bfrete grátis\b|\bcompra (?:ya|ahora)\b|\benvío gratis\b|\blivraison gratuite\b|"
-    r"\bachetez\b|\bspedizione gratuita\b|\bacquista ora\b|\baffiliate links?\b|"
-    r"\bwe (?:may )?earn (?:a )?(?:small )?commission\b",
+    r"\bachetez\b|\bspedizione gratuita\b|\bacquista ora\b",
     re.IGNORECASE,
 )
 PRICE = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s?(?:€|EUR|USD|GBP|dollars|euros|reais)\b|R\$\s?\d")
