@@ -65,6 +65,11 @@ def _model_options(func: F) -> F:
             help="Strict schemas (strict: true); default: on for api.openai.com only.",
         ),
         click.option(
+            "--article-type-judge",
+            type=click.Choice(["rules", "llm"]),
+            help="Extractive mode: name the article type by rules (no model call) or the model.",
+        ),
+        click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
             help="Response cache folder.",
@@ -78,7 +83,7 @@ def _model_options(func: F) -> F:
 _SETTING_OPTIONS = (
     "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
     "concurrency", "workers", "respect_robots", "max_tokens", "context_tokens", "openai_mode",
-    "strict",
+    "strict", "article_type_judge",
 )  # fmt: skip
 _LOG_META = "summarizer.log"
 

@@ -12,6 +12,7 @@ from .errors import ConfigError
 
 BackendName = Literal["local", "openai"]
 Mode = Literal["extractive", "abstractive"]
+ArticleTypeJudge = Literal["rules", "llm"]
 # How an OpenAI-compatible server is asked for JSON; see backends/servers.py for the order in
 # which a refused style falls back to the next.
 OpenAIMode = Literal["json_schema", "tools", "json_object", "json", "md_json"]
@@ -111,6 +112,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Below this confidence an actor stance is dropped and a requested "
         "target's stance becomes neutral (abstain rather than guess)",
+    )
+    article_type_judge: ArticleTypeJudge = Field(
+        default="rules",
+        description="Who names the article type in extractive mode: the rules of "
+        "summarizer/genre.py (no model call at all) or the model (one call per article). "
+        "Abstractive mode always asks the model",
     )
     log_level: Literal["debug", "info", "warning", "error"] | None = Field(
         default=None, description="Log to stderr at this level; unset: the library logs nothing"

@@ -1,5 +1,6 @@
 """Judgements made by measured components, without a language model: which sentences a summary
-needs (selection/), where the article and its actors stand (stance/), and the headline.
+needs (selection/), where the article and its actors stand (stance/), the headline, and the
+article type (genre.py).
 
 These are what the local default path uses for every judgement the embedded 135M model made
 worse than a constant guess (README, "How each judgement is made"). With a strong model in
@@ -12,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .config import Settings
+from .genre import GenreJudgement
+from .genre import judge as judge_genre
 from .headline import headline_from_sentence
+from .lines import split_lines
 from .prepared import Prepared
 from .schemas import (
     HeadlineMethod,
@@ -38,6 +42,7 @@ class Judgements:
     summary: Summary
     requested: list[Stance]  # one per requested target, in the caller's order
     actors: list[Stance]  # holder -> target stances stated in one sentence
+    article_type: GenreJudgement | None = None  # the rules' genre (used when they decide it)
 
 
 def headline_for(title: str | None, sentences: Sequence[Sentence]) -> tuple[str, HeadlineMethod]:
@@ -105,10 +110,23 @@ def actor_stances_of(prepared: Prepared, settings: Settings) -> list[Stance]:
     return [to_stance(j, prepared.sentences) for j in judged]
 
 
+def article_type_of(prepared: Prepared) -> GenreJudgement:
+    """The article type by the rules, from the title, the input's lines (a kicker line or a
+    breadcrumb may sit in boilerplate), the kept sentences, the detectors' flags and the URL."""
+    return judge_genre(
+        prepared.title,
+        split_lines(prepared.article.text),
+        prepared.sentences,
+        prepared.quality.flags,
+        url=prepared.article.url,
+    )
+
+
 def judge(prepared: Prepared, settings: Settings) -> Judgements:
     """Every judgement the components make for one prepared article."""
     return Judgements(
         summary=select_summary(prepared, settings),
         requested=requested_stances(prepared, settings),
         actors=actor_stances_of(prepared, settings),
+        article_type=article_type_of(prepared),
     )

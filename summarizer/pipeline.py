@@ -132,6 +132,12 @@ class Pipeline:
         """The settings this pipeline was built with."""
         return self._settings
 
+    @property
+    def calls_model(self) -> bool:
+        """False on the extractive path when the rules name the article type: every judgement
+        is then made by the components, and no model is called (or even loaded)."""
+        return self.mode != "extractive" or self._settings.article_type_judge == "llm"
+
     async def aclose(self) -> None:
         """Release the backend's connections for the running event loop."""
         await self.backend.aclose()
@@ -157,7 +163,7 @@ class Pipeline:
             "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
                        s.context_tokens, s.openai_mode, s.strict, s.base_url, s.summary_words,
-                       s.max_key_points, s.stance_min_confidence],
+                       s.max_key_points, s.stance_min_confidence, s.article_type_judge],
             "text": article.sha256,
             "targets": list(article.targets),
             "title": article.title,
@@ -318,11 +324,19 @@ class Pipeline:
         article: Article,
         prepared: Prepared,
         judgements: Judgements | None,
-        generation: Generation,
+        generation: Generation | None,
         started: float,
     ) -> ArticleAnalysis:
         """Provenance, the record, and its cache entry, once the model has answered
-        (`started`: the perf_counter reading when the article's work began)."""
+        (`started`: the perf_counter reading when the article's work began). No generation:
+        the components made every judgement, the article type included (attempts 0)."""
+        method = ArticleTypeMethod.llm
+        if generation is None:
+            if judgements is None or judgements.article_type is None:
+                raise ValueError("a record without a model call needs the components' judgements")
+            answer_by_rules = ExtractiveAnswer(article_type=judgements.article_type.article_type)
+            generation = Generation(value=answer_by_rules, attempts=0)
+            method = ArticleTypeMethod.rules
         latency_ms = int((time.perf_counter() - started) * 1000)
         provenance = Provenance(
             backend=self.backend.name,
@@ -338,7 +352,7 @@ class Pipeline:
             attempts=generation.attempts,
             transient_retries=generation.transient_retries,
             latency_ms=latency_ms,
-            article_type_method=ArticleTypeMethod.llm,
+            article_type_method=method,
             structured_output_mode=generation.structured_output_mode,
         )
         answer = generation.value
@@ -349,11 +363,14 @@ class Pipeline:
             self.cache.put(self.cache_key(article), record.model_dump(mode="json"))
         return record
 
-    async def _generate(self, article: Article) -> tuple[Prepared, Generation]:
+    async def _generate(self, article: Article) -> tuple[Prepared, Generation | None]:
         """Prepare and call the backend; when the backend learns that its context window is
         smaller than the one the article was cut for (stated by the server, or by its
         context_length_exceeded error), cut the article to the smaller window and try once more.
+        No call (None) when the components make every judgement (`calls_model`).
         """
+        if not self.calls_model:
+            return self.prepare(article), None
         window = self.backend.context_tokens
         prepared = self.prepare(article)
         try:

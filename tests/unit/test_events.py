@@ -34,7 +34,8 @@ BAD_TYPE = json.dumps({"article_type": "gossip"})  # not an article type: a re-a
 
 def make(outputs: list[str], **overrides: Any) -> tuple[Summarizer, list[Event]]:
     got: list[Event] = []
-    settings = load_settings(backend="local", **overrides)
+    # The model call is what these tests watch: the model names the article type.
+    settings = load_settings(backend="local", article_type_judge="llm", **overrides)
     s = Summarizer(settings, backend_instance=ScriptedBackend(outputs), on_event=got.append)
     return s, got
 
@@ -84,7 +85,8 @@ def test_a_failure_is_one_failed_event_at_the_level_the_caller_chose(
     assert [e.attempt for e in got if e.name == "model.reask"] == [1, 2]
 
     backend = ScriptedBackend([BAD_TYPE] * 3)
-    pipeline = Pipeline(load_settings(backend="local"), backend, events=Emitter([got.append]))
+    settings = load_settings(backend="local", article_type_judge="llm")
+    pipeline = Pipeline(settings, backend, events=Emitter([got.append]))
     with pytest.raises(GroundingError):
         asyncio.run(pipeline.analyze(s._article(ARTICLE, None, {"id": "a2"})))
     assert got[-1].name == "article.failed" and got[-1].level == logging.WARNING

@@ -31,7 +31,10 @@ Iranian officials downplayed the fall of Aleppo."""
 
 
 def summarizer(outputs: list[str], **overrides: Any) -> tuple[Summarizer, ScriptedBackend]:
+    """A Summarizer on the scripted model; on the extractive path the model names the article
+    type (these tests exercise the model call) unless `article_type_judge` says otherwise."""
     backend = ScriptedBackend(outputs)
+    overrides.setdefault("article_type_judge", "llm")
     settings = load_settings(backend="local", **overrides)
     return Summarizer(settings, backend_instance=backend), backend
 
@@ -212,7 +215,8 @@ def test_cache_hit_skips_the_model_and_is_marked(clean_env: pytest.MonkeyPatch) 
 
     cache = MemoryCache()
     backend = ScriptedBackend([json.dumps(GOOD)])
-    s = Summarizer(load_settings(backend="local"), backend_instance=backend, cache=cache)
+    settings = load_settings(backend="local", article_type_judge="llm")
+    s = Summarizer(settings, backend_instance=backend, cache=cache)
     first = s.summarize(Article.create(ARTICLE, id="x", targets=["Iran"]))
     second = asyncio.run(s.asummarize(Article.create(ARTICLE, id="y", targets=["Iran"])))
     assert not first.provenance.cached and second.provenance.cached

@@ -23,7 +23,9 @@ BAD = json.dumps({"article_type": "gossip"})  # not an article type: a re-ask
 
 
 def run(outputs: list[str], article_id: str) -> Summarizer:
-    s = Summarizer(load_settings(backend="local"), backend_instance=ScriptedBackend(outputs))
+    # The model names the article type, so the call spans exist.
+    settings = load_settings(backend="local", article_type_judge="llm")
+    s = Summarizer(settings, backend_instance=ScriptedBackend(outputs))
     s.summarize(ARTICLE, id=article_id)
     return s
 
