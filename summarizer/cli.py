@@ -67,7 +67,8 @@ def _model_options(func: F) -> F:
         click.option(
             "--article-type-judge",
             type=click.Choice(["rules", "llm"]),
-            help="Extractive mode: name the article type by rules (no model call) or the model.",
+            help="Extractive mode: the article type by rules (no model call) or by the model "
+            "(default: rules on the local backend, llm on servers).",
         ),
         click.option(
             "--cache-dir",

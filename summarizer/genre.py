@@ -14,6 +14,12 @@ The confidence is the strength of the cue that decided, an ordinal scale (explic
 wire dateline 0.9-0.95, page structure 0.7-0.85, voice 0.6-0.7, default 0.6), not a
 calibrated probability: the labelled pages (24 fixtures and 35 held-out devset pages, see
 benchmarks/article_type.py) hold too few non-news articles to calibrate on.
+
+Measured (benchmarks/article_type.py, accuracy against the label or an accepted alternative):
+fixtures 24/24 (dev: written with them in view; the embedded 135M model 20/24, a constant
+news_report 19/24); held-out devset pages 22/35 at the first run, the same as the model and
+the constant, 27/35 after three cues their misses prompted. No news report of either set, nor
+any of 150 CNN/DM stories (bar two CNN opinion columns), was called anything else.
 """
 
 from __future__ import annotations

@@ -154,10 +154,12 @@ ANNOUNCES = re.compile(
 END_MARK = re.compile(r"^\s*(?:#\s?#\s?#|-30-|- ?ENDS? ?-|ENDS)\s*$")
 
 # Explicit statements that a piece is paid for, or an opinion.
+# "Sponsored by" opens the note: inside a sentence it is news ("a bill sponsored by Senator X").
 SPONSORED_NOTE = re.compile(
     r"\b(?:this (?:article|post|content|story|page|shop) (?:is|was|has been) (?:sponsored|"
-    r"paid for|produced in partnership|brought to you|compensated)|sponsored by|paid for by|"
-    r"paid partnership|sponsored post|has been compensated by)\b|#(?:ad|sponsored)\b",
+    r"paid for|produced in partnership|brought to you|compensated)|paid partnership|"
+    r"sponsored post|has been compensated by)\b|#(?:ad|sponsored)\b|"
+    r"^\W{0,3}(?:sponsored|paid for|presented) by\b",
     re.IGNORECASE,
 )
 # The disclosure of a shopping page: the site earns from the links to what it lists.

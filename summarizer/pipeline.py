@@ -136,7 +136,7 @@ class Pipeline:
     def calls_model(self) -> bool:
         """False on the extractive path when the rules name the article type: every judgement
         is then made by the components, and no model is called (or even loaded)."""
-        return self.mode != "extractive" or self._settings.article_type_judge == "llm"
+        return self.mode != "extractive" or self._settings.resolved_article_type_judge == "llm"
 
     async def aclose(self) -> None:
         """Release the backend's connections for the running event loop."""
@@ -163,7 +163,8 @@ class Pipeline:
             "code": code_fingerprint(),
             "params": [s.temperature, self.max_tokens, s.max_attempts, s.repeat_penalty, s.seed,
                        s.context_tokens, s.openai_mode, s.strict, s.base_url, s.summary_words,
-                       s.max_key_points, s.stance_min_confidence, s.article_type_judge],
+                       s.max_key_points, s.stance_min_confidence,
+                       s.resolved_article_type_judge],
             "text": article.sha256,
             "targets": list(article.targets),
             "title": article.title,

@@ -13,7 +13,7 @@ from summarizer.api import Summarizer
 from summarizer.config import load_settings
 from summarizer.grounding import normalize_quote
 from summarizer.inputs import load_article, split_lines
-from summarizer.schemas import ArticleAnalysis, StanceLabel
+from summarizer.schemas import ArticleAnalysis, ArticleType, ArticleTypeMethod, StanceLabel
 
 from ..conftest import SEEDS
 
@@ -23,7 +23,9 @@ TARGETS = ["Bashar al-Assad", "Iran"]
 
 @pytest.fixture(scope="module")
 def local() -> Summarizer:
-    return Summarizer(load_settings(backend="local"))
+    # The model names the article type here, so the real model runs (the local default lets
+    # the rules name it and calls no model: test_local_default_calls_no_model).
+    return Summarizer(load_settings(backend="local", article_type_judge="llm"))
 
 
 def assert_grounded(result: ArticleAnalysis, text: str) -> None:
@@ -74,8 +76,20 @@ def test_seed_is_schema_valid_and_grounded(local: Summarizer, path: Path) -> Non
 def test_cli_prints_a_valid_record(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "summarizer", "summarize", str(SEEDS[0]),
-         "--targets", "Bashar al-Assad", "--targets", "Iran"],
+         "--targets", "Bashar al-Assad", "--targets", "Iran", "--article-type-judge", "llm"],
         capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip
     record = ArticleAnalysis.model_validate(json.loads(out.stdout))
     assert_grounded(record, SEEDS[0].read_text(encoding="utf-8"))
+
+
+def test_local_default_calls_no_model(clean_env: pytest.MonkeyPatch) -> None:
+    """On the local default the rules name the article type: the model is never even loaded."""
+    s = Summarizer(load_settings(backend="local"))
+    article = load_article(SEEDS[0], targets=TARGETS)
+    result = s.summarize(article)
+    prov = result.provenance
+    assert prov.article_type_method is ArticleTypeMethod.rules
+    assert (prov.attempts, prov.prompt_tokens, prov.completion_tokens) == (0, 0, 0)
+    assert getattr(s.backend, "_llama", "missing") is None
+    assert result.summary.key_points and result.article_type is ArticleType.news_report

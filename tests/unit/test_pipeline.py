@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from summarizer import cli as cli_module
 from summarizer.api import Summarizer
-from summarizer.config import load_settings
+from summarizer.config import Settings, load_settings
 from summarizer.errors import BackendError, GroundingError, InputError
 from summarizer.inputs import Article
 from summarizer.schemas import (
@@ -238,3 +241,91 @@ def test_article_text_is_never_rendered_as_a_template(clean_env: pytest.MonkeyPa
     assert "{{ 7*7 }}" in user and "49" not in user
     assert "{% for x in range(3) %}X{% endfor %}" in user and "XXX" not in user
     assert result.sentences[0].text == "The council voted {{ 7*7 }} times on the budget."
+
+
+# ------------------------------------------------------------------ who names the article type
+
+OPINION = """Opinion: Haldon should keep its night buses
+I think the council has its priorities backwards.
+In my view the night routes matter more than new depots.
+We must stop pretending that cutting routes saves money.
+The council votes on the budget next week."""
+
+
+def test_local_default_makes_every_judgement_without_a_model_call(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    backend = ScriptedBackend([])  # any call would fail: the script is empty
+    s = Summarizer(load_settings(backend="local"), backend_instance=backend)
+    assert s.settings.resolved_article_type_judge == "rules" and not s.pipeline.calls_model
+    result = s.summarize(OPINION, targets=["Iran"], id="op-1")
+    assert backend.requests == []
+    assert result.article_type.value == "opinion"
+    prov = result.provenance
+    assert prov.article_type_method is ArticleTypeMethod.rules
+    assert (prov.attempts, prov.prompt_tokens, prov.completion_tokens) == (0, 0, 0)
+    assert prov.transient_retries == 0 and prov.structured_output_mode is None
+    assert result.summary.method is SelectionMethod.ranker and result.summary.key_points
+    assert [st.target for st in result.stances if st.requested] == ["Iran"]
+
+
+def test_with_llm_the_model_names_the_type_even_against_the_rules(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    s, backend = summarizer([json.dumps({"article_type": "press_release"})],
+                            article_type_judge="llm")  # fmt: skip
+    result = s.summarize(OPINION)
+    assert len(backend.requests) == 1
+    assert result.article_type.value == "press_release"
+    assert result.provenance.article_type_method is ArticleTypeMethod.llm
+    assert result.provenance.attempts == 1
+
+
+def test_abstractive_mode_always_asks_the_model(clean_env: pytest.MonkeyPatch) -> None:
+    s, backend = summarizer([json.dumps(abstractive())], mode="abstractive",
+                            article_type_judge="rules")  # fmt: skip
+    result = s.summarize(ARTICLE, targets=["Iran"])
+    assert len(backend.requests) == 1
+    assert result.provenance.article_type_method is ArticleTypeMethod.llm
+
+
+def test_the_judge_is_read_from_the_environment_and_servers_keep_the_model(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("SUMMARIZER_ARTICLE_TYPE_JUDGE", "llm")
+    assert load_settings(backend="local").resolved_article_type_judge == "llm"
+    clean_env.delenv("SUMMARIZER_ARTICLE_TYPE_JUDGE")
+    server = load_settings(backend="openai", api_key="k", mode="extractive")
+    assert server.article_type_judge is None and server.resolved_article_type_judge == "llm"
+    assert load_settings(backend="openai", api_key="k", article_type_judge="rules")\
+        .resolved_article_type_judge == "rules"  # fmt: skip
+
+
+def test_the_judge_is_part_of_the_cache_key(clean_env: pytest.MonkeyPatch) -> None:
+    article = Article.create(ARTICLE, id="k")
+    by_rules, _ = summarizer([], article_type_judge="rules")
+    by_model, _ = summarizer([], article_type_judge="llm")
+    default, _ = summarizer([], article_type_judge=None)
+    assert by_rules.cache_key(article) != by_model.cache_key(article)
+    assert default.cache_key(article) == by_rules.cache_key(article)
+
+
+def test_cli_article_type_judge_option(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: list[Settings] = []
+
+    def scripted(settings: Settings) -> Summarizer:
+        seen.append(settings)
+        backend = ScriptedBackend([json.dumps({"article_type": "analysis"})])
+        return Summarizer(settings, backend_instance=backend)
+
+    clean_env.setattr(cli_module, "Summarizer", scripted)
+    path = tmp_path / "a.txt"
+    path.write_text(OPINION, encoding="utf-8")
+    records = []
+    for extra in ([], ["--article-type-judge", "llm"]):
+        done = CliRunner().invoke(cli_module.cli, ["summarize", str(path), *extra])
+        assert done.exit_code == 0, done.output
+        records.append(json.loads(done.output))
+    assert [s.article_type_judge for s in seen] == [None, "llm"]
+    assert [r["article_type"] for r in records] == ["opinion", "analysis"]
+    assert [r["provenance"]["article_type_method"] for r in records] == ["rules", "llm"]
