@@ -64,6 +64,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # Tokens reserved beyond the article: instructions, and the error text of each re-ask.
 _PROMPT_OVERHEAD_TOKENS = 700
 _REASK_OVERHEAD_TOKENS = 300
+# The prompt name and version recorded when the components make every judgement.
+NO_PROMPT = "none"
 # Opening sentences the small model reads to name the article type (title included, about
 # 250 tokens): the genre shows in the opening, and prompt processing is most of its time.
 ARTICLE_TYPE_SENTENCES = 8
@@ -138,6 +140,17 @@ class Pipeline:
         is then made by the components, and no model is called (or even loaded)."""
         return self.mode != "extractive" or self._settings.resolved_article_type_judge == "llm"
 
+    @property
+    def prompt_name(self) -> str:
+        """The prompt sent to the model; "none" when no model is called."""
+        return self.prompt.name if self.calls_model else NO_PROMPT
+
+    @property
+    def prompt_label(self) -> str:
+        """The prompt's name@version; "none" when no model is called. Part of the resume
+        identity, so rows made with the model and without it are never taken for each other."""
+        return self.prompt.label if self.calls_model else NO_PROMPT
+
     async def aclose(self) -> None:
         """Release the backend's connections for the running event loop."""
         await self.backend.aclose()
@@ -150,7 +163,7 @@ class Pipeline:
             "backend": self.backend.name,
             "model": self.backend.model,
             "mode": self.mode,
-            "prompt_version": self.prompt.label,
+            "prompt_version": self.prompt_label,
             "schema_version": SCHEMA_VERSION,
         }
 
@@ -343,8 +356,8 @@ class Pipeline:
             backend=self.backend.name,
             model=self.backend.model,
             mode=self.mode,
-            prompt_name=self.prompt.name,
-            prompt_version=self.prompt.label,
+            prompt_name=self.prompt_name,
+            prompt_version=self.prompt_label,
             schema_version=SCHEMA_VERSION,
             summarizer_version=SUMMARIZER_VERSION,
             input_sha256=article.sha256,

@@ -125,6 +125,11 @@ def build_requests(
     backend = pipeline.backend
     if not isinstance(backend, OpenAIBackend):
         raise ConfigError("the Batch API needs --backend openai (OpenAI or a compatible server)")
+    if not pipeline.calls_model:
+        raise ConfigError(
+            "with --article-type-judge rules the extractive path makes no model call, so there "
+            "is nothing to send: use `summarizer batch`"
+        )
     fingerprint = pipeline.fingerprint()
     state = BatchState(
         kind="export" if export is not None else "api",

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from summarizer.batchapi import Limits, ResultIndex, custom_id, load_state, parse_line
+from summarizer.batch import BatchOptions
+from summarizer.batchapi import Limits, ResultIndex, custom_id, load_state, parse_line, submit
 from summarizer.batchapi.prepare import PartWriter, part_namer
 from summarizer.batchapi.state import BatchState, InputRecord, hash_input, save_state
+from summarizer.config import Settings
 from summarizer.errors import ConfigError
 from summarizer.inputs import Article
 
@@ -102,3 +104,13 @@ def test_state_round_trip_and_input_hashes(tmp_path: Path) -> None:
         load_state(path)
     with pytest.raises(ConfigError, match="no batch state file"):
         load_state(tmp_path / "missing.json")
+
+
+def test_submit_refuses_a_run_that_would_send_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("The council approved the budget on Tuesday.\n", encoding="utf-8")
+    settings = Settings(
+        backend="openai", api_key="k", mode="extractive", article_type_judge="rules"
+    )
+    with pytest.raises(ConfigError, match="no model call"):
+        submit([str(src)], settings, BatchOptions(), out_dir=tmp_path / "out")

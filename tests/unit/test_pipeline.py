@@ -267,6 +267,12 @@ def test_local_default_makes_every_judgement_without_a_model_call(
     assert prov.transient_retries == 0 and prov.structured_output_mode is None
     assert result.summary.method is SelectionMethod.ranker and result.summary.key_points
     assert [st.target for st in result.stances if st.requested] == ["Iran"]
+    # No prompt was sent: the record and the resume identity say so, so rows made with the
+    # model and without it are never taken for each other.
+    assert (prov.prompt_name, prov.prompt_version) == ("none", "none")
+    assert s.fingerprint()["prompt_version"] == "none"
+    with_model = Summarizer(load_settings(backend="local", article_type_judge="llm"))
+    assert with_model.fingerprint()["prompt_version"].startswith("extractive@")
 
 
 def test_with_llm_the_model_names_the_type_even_against_the_rules(
