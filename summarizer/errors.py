@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 # ---------------------------------------------------------------------------- redaction
 # Messages may quote a server's error body, and a server may echo the request's headers:
 # everything that leaves the process as text (log lines, events, CLI errors) goes through
-# `redact`.
+# `redact`, and so does every error message when it is made and every error row (issue 12
+# found the key three times on stderr for one failed `summarize`, and in every error row).
 
 _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
 _SECRET_PATTERN: re.Pattern[str] | None = None
 # A shorter "secret" would mangle ordinary words (test keys such as "k" included).
 _MIN_SECRET = 6
+REDACTED = "***"
+# Shapes of credentials, bounded and without nested quantifiers (linear in the text):
+# Authorization header values, OpenAI-style keys, user:password in a URL, and name: value /
+# name=value pairs whose name says it is a credential (header, JSON or query style).
 _TOKEN_SHAPES = re.compile(
-    r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"  # Authorization header values
-    r"|\bsk-[A-Za-z0-9_-]{12,}"  # OpenAI-style keys
-    r"|(?<=api[_-]key[=:])\s*[\"']?[A-Za-z0-9._-]{8,}"  # api_key=... in a URL or body
+    r"\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"
+    r"|\bsk-[A-Za-z0-9_-]{12,}"
+    r"|(?<=://)[^/\s:@]{1,200}:[^/\s@]{1,200}(?=@)"
+    r"|(?P<name>\b(?:api[_-]?key|x-api-key|authorization|access[_-]?token|secret|password)"
+    r"[\"']?\s*[:=]\s*[\"']?)(?!\*\*\*)"
+    r"(?:(?P<inner>bearer|basic)\s+[^\s\"',;}]+|[^\s\"',;}]{3,})",
+    re.IGNORECASE,
 )
 
 
@@ -37,16 +47,35 @@ def register_secret(value: str | None) -> None:
 
 
 def _token_mask(match: re.Match[str]) -> str:
-    scheme = match.group(1)
-    return f"{scheme} ***" if scheme else "***"
+    scheme = match.group("scheme")
+    if scheme:
+        return f"{scheme} {REDACTED}"
+    name = match.group("name")
+    if name is None:
+        return REDACTED
+    inner = match.group("inner")
+    return name + (f"{inner} {REDACTED}" if inner else REDACTED)
 
 
 def redact(text: str) -> str:
     """`text` without registered keys, bearer tokens or key-shaped strings."""
+    if not text:
+        return text
     pattern = _SECRET_PATTERN
     if pattern is not None:
-        text = pattern.sub("***", text)
+        text = pattern.sub(REDACTED, text)
     return _TOKEN_SHAPES.sub(_token_mask, text)
+
+
+def redact_data(value: Any) -> Any:
+    """`redact` applied to every string inside JSON-like data (dicts, lists, strings)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(v) for v in value]
+    return value
 
 
 class SummarizerError(Exception):
@@ -55,6 +84,7 @@ class SummarizerError(Exception):
     kind = "error"
 
     def __init__(self, message: str, *, article_id: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.article_id = article_id
@@ -72,6 +102,15 @@ class ConfigError(SummarizerError):
     """The configuration cannot work: unknown backend, missing model file, bad value."""
 
     kind = "config_error"
+
+
+class OutputError(ConfigError):
+    """The output cannot be used: not this tool's file, locked by another run, not writable.
+
+    A ConfigError (exit status 2): nothing was analysed and nothing of the user's was changed.
+    """
+
+    kind = "output_error"
 
 
 class InputError(SummarizerError):
@@ -152,7 +191,7 @@ class GroundingError(_ModelCallError):
     ) -> None:
         super().__init__(message, article_id=article_id, attempts=attempts)
         self.fields = fields or []
-        self.last_raw_output = last_raw_output
+        self.last_raw_output = redact(last_raw_output) if last_raw_output else last_raw_output
 
     def to_dict(self) -> dict[str, object]:
         return {

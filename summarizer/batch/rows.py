@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticSerializationError
 
 from ..config import Settings
-from ..errors import SummarizerError
+from ..errors import SummarizerError, redact_data
 from ..inputs import Article
 from ..schemas import ArticleAnalysis
 from .jsonl import KEY_FIELDS, RunKey
@@ -56,7 +58,11 @@ def run_key(fingerprint: dict[str, Any], input_sha256: str) -> RunKey:
 
 
 def error_row(row_id: str, error: dict[str, Any], source: str, key: RunKey) -> BatchItem:
-    """An error row carrying its input location and the resume key it was produced under."""
+    """An error row carrying its input location and the resume key it was produced under.
+
+    Every error row passes here, so this is where its texts are scrubbed of credentials.
+    """
+    error = redact_data(error)
     error.setdefault("attempts", 0)
     error["source"] = source
     error.update(zip(KEY_FIELDS, key, strict=True))
@@ -71,10 +77,18 @@ def error_row_for(
 
 
 def finished(item: BatchItem) -> Finished:
-    """A row encoded for the output file, with its statistics."""
+    """A row encoded for the output file, with its statistics.
+
+    A string no encoding can hold (an unpaired surrogate that slipped through the readers)
+    must not cost the batch: the row is then written with JSON escapes, still one line.
+    """
     provenance = item.result.provenance if item.result is not None else None
     outcome = RowOutcome.from_row(item.result is not None, provenance, item.error)
-    return Finished(item.model_dump_json(), outcome)
+    try:
+        line = item.model_dump_json()
+    except PydanticSerializationError:
+        line = json.dumps(item.model_dump(mode="json"), ensure_ascii=True)
+    return Finished(line, outcome)
 
 
 class Analyzer(Protocol):

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import redact
+
 # USD per 1M tokens (input, output) at OpenAI's standard list prices when this table was
 # last checked. An estimate only: it ignores cached-input discounts and the Batch API.
 PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
@@ -148,7 +150,7 @@ class BatchStats:
             "cost_usd": None if self.cost_usd is None else round(self.cost_usd, 6),
             "wall_seconds": round(self.wall_seconds, 3),
             "articles_per_second": round(self.articles_per_second, 3),
-            "notes": list(self.notes),
+            "notes": [redact(note) for note in self.notes],
         }
 
     def render(self) -> str:
@@ -182,5 +184,5 @@ class BatchStats:
             lines.append(f"  {cache_note}; {self.transient_retries:,} transient retries")
         if self.output:
             lines.append(f"  output: {self.output}")
-        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.extend(f"  note: {redact(note)}" for note in self.notes)
         return "\n".join(lines)

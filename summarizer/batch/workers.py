@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from ..config import Settings
 from ..errors import BackendError
 from ..events import DEFAULT, Emitter, Event
+from ..logs import configure_logging
 from ..pipeline import Pipeline
 from .rows import Finished, WorkItem, analyse, error_row_for, finished
 from .stats import RowOutcome
@@ -299,6 +300,7 @@ async def _serve() -> int:
 
 def main() -> None:
     """Entry point of a worker process (`python -m summarizer.batch.workers`)."""
+    configure_logging()  # the child's stderr is the user's terminal: the same quiet rules
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(_serve()))
 
