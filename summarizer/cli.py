@@ -19,7 +19,7 @@ from . import ray as ray_engine
 from .api import Summarizer, run_batch
 from .batch import BatchOptions, parse_shard
 from .config import Settings, load_settings
-from .errors import ConfigError, InputError, SummarizerError, redact
+from .errors import ConfigError, InputError, OutputError, SummarizerError, redact
 from .evaluation import compare_runs, run_eval
 from .events import DEFAULT
 from .inputs import is_url, load_article, read_stdin_article
@@ -146,6 +146,8 @@ def _friendly_errors() -> Iterator[None]:
     """Turn library errors into one clear line on stderr and a distinct exit status."""
     try:
         yield
+    except OutputError as exc:
+        _fail(exc.kind, f"output: {exc}", 2)
     except ConfigError as exc:
         _fail(exc.kind, f"configuration error: {exc}", 2)
     except InputError as exc:
@@ -160,6 +162,7 @@ def _friendly_errors() -> Iterator[None]:
 @click.version_option(package_name="summarizer")
 def cli() -> None:
     """Evidence-grounded summaries, stances and source-quality flags for news articles."""
+    configure_logging()  # third-party log lines off stderr; ours redacted
 
 
 @cli.command()
@@ -210,7 +213,7 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
         try:
             article = load_article(path)
         except SummarizerError as exc:
-            click.echo(f"summarizer: {path}: {exc}", err=True)
+            click.echo(f"summarizer: {path}: {redact(str(exc))}", err=True)
             status = 3
             continue
         report = analyze_quality(
@@ -228,7 +231,13 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 @cli.command()
 @_log_options
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Output JSONL (resumed if it exists); - for stdout.",
+)
 @click.option("--concurrency", type=int, help="Articles in flight at once.")
 @click.option(
     "--workers",

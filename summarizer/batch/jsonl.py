@@ -6,6 +6,10 @@ is cut short. `repair_partial_line` drops such a tail before the next run append
 `scan_output` builds the index that resume uses; `compact` rewrites the file atomically when
 rows were superseded (by --force, --retry-errors or a changed input), so each id ends up
 exactly once.
+
+An existing file that is not this tool's JSONL is refused before a byte of it changes:
+`scan_output` raises OutputError (issue 12: a notes file given as the output was emptied).
+Locking, streams and the file a run holds are in `output.py`.
 """
 
 from __future__ import annotations
@@ -22,10 +26,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..errors import OutputError
+
 # How often (seconds) the writer asks the OS to put written rows on disk. kill -9 loses
 # nothing that os.write returned from; fsync only matters for power loss, so it is batched.
 _FSYNC_INTERVAL = 5.0
 _TAIL_CHUNK = 1 << 16
+
+# Every row this tool writes starts with these bytes (BatchItem's first field), with or
+# without a space after the colon; a torn last line that does not is someone else's text.
+_ROW_START = (b'{"id":', b'{"id" :', b'{"id": ')
+# Ways a row's status can read; a JSON object with an id but another status is not a row.
+_STATUSES = frozenset({"ok", "error"})
 
 # What makes two runs "the same" for resume: the input's hash, then the run's identity.
 RunKey = tuple[str | None, str | None, str | None, str | None, str | None]
@@ -119,35 +131,79 @@ class OutputIndex:
         return len(self.rows)
 
 
+def parse_row(raw: bytes) -> dict[str, Any] | None:
+    """One output line as a row of ours ({"id": str, "status": "ok" | "error", ...}), else None.
+
+    Never raises: a line nested thousands deep is "not a row", not a RecursionError.
+    """
+    try:
+        obj = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj.get("status") in _STATUSES:
+        return obj
+    return None
+
+
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """Each line of a JSONL file as (line number, parsed object or None when unusable)."""
+    """Each line of a JSONL file as (line number, parsed row or None when not a row of ours)."""
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
-            try:
-                obj = json.loads(raw)
-            except ValueError:
-                yield number, None
-                continue
-            ok = isinstance(obj, dict) and isinstance(obj.get("id"), str)
-            yield number, obj if ok else None
+            yield number, parse_row(raw)
+
+
+def _torn_row(tail: bytes) -> bool:
+    """Whether a last line without its newline can be the start of a row cut by a crash."""
+    head = tail[:7]
+    return any(start.startswith(head) or head.startswith(start) for start in _ROW_START)
 
 
 def scan_output(path: Path) -> OutputIndex:
-    """Repair a torn last line, then index the rows of an existing output file."""
-    index = OutputIndex(repaired_bytes=repair_partial_line(path))
+    """Index the rows of an existing output file, then repair a torn last line.
+
+    Raises OutputError, before changing anything, when the file holds lines that are not rows
+    of this tool (a notes file, another tool's JSONL, binary data): resume would otherwise
+    count them as damage and compaction would delete them. Blank lines are tolerated.
+    """
+    index = OutputIndex()
     if not path.exists():
         return index
-    for number, row in iter_rows(path):
-        index.lines = number
-        if row is None:
-            index.invalid_lines += 1
-            index.stale_lines.add(number)
-            continue
-        row_id = row["id"]
-        index.supersede(row_id)  # a later row of the same id replaces the earlier one
-        key = row_key(row)
-        digest = key_digest(key) if key is not None else None
-        index.rows[row_id] = RowInfo(line=number, ok=row.get("status") == "ok", key=digest)
+    foreign: list[int] = []
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            index.lines = number
+            if not raw.endswith(b"\n"):  # the last line, cut short: ours only if it looks it
+                index.lines = number - 1
+                if not _torn_row(raw.lstrip()):
+                    foreign.append(number)
+                break
+            row = parse_row(raw)
+            if row is None:
+                if raw.strip():
+                    foreign.append(number)
+                    if len(foreign) >= 3:
+                        break  # enough to refuse; no need to read a large foreign file
+                index.invalid_lines += 1
+                index.stale_lines.add(number)
+                continue
+            row_id = row["id"]
+            index.supersede(row_id)  # a later row of the same id replaces the earlier one
+            key = row_key(row)
+            digest = key_digest(key) if key is not None else None
+            index.rows[row_id] = RowInfo(line=number, ok=row.get("status") == "ok", key=digest)
+    if foreign:
+        where = ", ".join(str(n) for n in foreign[:3])
+        lines = (
+            f"lines {where} are not summarizer rows"
+            if len(foreign) > 1
+            else (f"line {where} is not a summarizer row")
+        )
+        raise OutputError(
+            f"{path} exists and is not a summarizer output ({lines}); it was left untouched. "
+            "Choose another --output, or move the file away (--force redoes rows, it never "
+            "overwrites other files)"
+        )
+    index.repaired_bytes = repair_partial_line(path)
     return index
 
 
@@ -179,12 +235,21 @@ def compact(path: Path, drop_lines: set[int]) -> int:
 
 
 class JsonlWriter:
-    """Appends whole lines to a file, each in one write, visible to readers as soon as written."""
+    """Appends whole lines to a file, each in one write, visible to readers as soon as written.
 
-    def __init__(self, path: Path) -> None:
+    Given a path it opens (and owns) an O_APPEND descriptor; given `fd` it writes to that
+    descriptor and leaves closing it to its owner. `sync=False` (streams: stdout, a pipe,
+    /dev/null) never calls fsync, which such files refuse.
+    """
+
+    def __init__(self, path: Path, *, fd: int | None = None, sync: bool = True) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._owns_fd = fd is None
+        if fd is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd: int | None = fd
+        self._sync = sync
         self._last_sync = time.monotonic()
         self.written = 0
 
@@ -202,6 +267,8 @@ class JsonlWriter:
             written = os.write(self._fd, view)
             view = view[written:]
         self.written += 1
+        if not self._sync:
+            return
         now = time.monotonic()
         if now - self._last_sync >= _FSYNC_INTERVAL:
             os.fsync(self._fd)
@@ -213,9 +280,11 @@ class JsonlWriter:
             return
         fd, self._fd = self._fd, None
         try:
-            os.fsync(fd)
+            if self._sync:
+                os.fsync(fd)
         finally:
-            os.close(fd)
+            if self._owns_fd:
+                os.close(fd)
 
     def __enter__(self) -> JsonlWriter:
         return self
@@ -230,15 +299,29 @@ class JsonlWriter:
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write a small JSON file so it is either the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write a small JSON file so it is either the old or the new content, never half.
+
+    A path that exists and is not a regular file (/dev/null, /dev/stdout, a pipe) is written
+    to directly: replacing it would put a regular file where a device was (as root, that
+    replaced /dev/null). An OSError becomes an OutputError (exit status 2, no traceback).
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            with open(path, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write the file {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+            handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write the file {path}: {exc.strerror}") from None
         raise

@@ -22,11 +22,19 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ..cache import DiskCache
 from ..config import Settings
-from ..errors import ConfigError
+from ..errors import redact_data
 from ..events import DEFAULT, Emitter
-from ..inputs import Fetcher, FetchOptions, check_inputs, iter_inputs, resolve_urls
+from ..inputs import (
+    Fetcher,
+    FetchOptions,
+    check_inputs,
+    iter_inputs,
+    normalize_targets,
+    resolve_urls,
+)
 from .drive import drive, drive_pool, in_flight_limit
-from .jsonl import JsonlWriter, compact, scan_output, write_json_atomic
+from .jsonl import write_json_atomic
+from .output import OutputFile
 from .plan import BatchOptions, Work, plan
 from .rows import Analyzer, Finished, finished
 from .stats import BatchStats
@@ -89,69 +97,80 @@ async def arun_batch(
         settings, None
     )  # before the output is touched: a bad setting changes nothing
     fingerprint = analyzer.fingerprint()
-    stats = BatchStats(
-        backend=str(fingerprint.get("backend", settings.resolved_backend)),
-        model=str(fingerprint.get("model", "")),
-        output=str(output),
-        shard=options.shard,
-    )
-    try:
-        index = scan_output(output)
-        writer = JsonlWriter(output)
-    except OSError as exc:
-        raise ConfigError(f"cannot write the output file {output}: {exc.strerror}") from None
-    if index.repaired_bytes:
-        stats.notes.append(
-            f"dropped a partial last line ({index.repaired_bytes:,} bytes) "
-            "left by an interrupted run"
+    # A bad --targets list is one mistake to fix, not one error row per article.
+    normalize_targets(options.default_targets)
+    # Checked (a file that is not ours is refused untouched), locked against a second run
+    # until the compaction below, or opened as a stream when it is not a regular file.
+    with OutputFile(output) as out:
+        stats = BatchStats(
+            backend=str(fingerprint.get("backend", settings.resolved_backend)),
+            model=str(fingerprint.get("model", "")),
+            output=out.display_name,
+            shard=options.shard,
         )
-    if index.invalid_lines:
-        stats.notes.append(f"{index.invalid_lines:,} unreadable lines in the output were removed")
-    events.emit(
-        "resume.scan",
-        f"{len(index):,} rows already in {output}",
-        rows=len(index), repaired_bytes=index.repaired_bytes, invalid_lines=index.invalid_lines,
-        force=options.force, retry_errors=options.retry_errors,
-    )  # fmt: skip
-    events.emit(
-        "batch.started",
-        f"{len(inputs)} input(s) -> {output}; {limit} in flight, {settings.workers} process(es)",
-        inputs=list(inputs), output=str(output), concurrency=limit, workers=settings.workers,
-    )  # fmt: skip
-    fetcher = page_fetcher(settings, events)
-    work = plan(
-        resolve_urls(iter_inputs(inputs, stdin=stdin, output=output), fetcher, limit),
-        fingerprint=fingerprint,
-        options=options,
-        max_chars=settings.max_input_chars,
-        stats=stats,
-        index=index,
-        events=events,
-    )
-    started = time.perf_counter()
-    pool = (
-        WorkerPool(settings, settings.workers, fingerprint, events=events)
-        if settings.workers > 1
-        else None
-    )
-    try:
-        with writer, _progress_bar(_want_progress(options)) as update:
+        index = out.index
+        if index.repaired_bytes:
+            stats.notes.append(
+                f"dropped a partial last line ({index.repaired_bytes:,} bytes) "
+                "left by an interrupted run"
+            )
+        if index.invalid_lines:
+            stats.notes.append(f"{index.invalid_lines:,} blank lines in the output were removed")
+        if out.stream:
+            what = "standard output" if out.display_name == "<stdout>" else out.display_name
+            stats.notes.append(
+                f"rows were streamed to {what}: no resume and no compaction (use a regular "
+                "file as --output for those)"
+            )
+        events.emit(
+            "resume.scan",
+            f"{len(index):,} rows already in {out.display_name}",
+            rows=len(index), repaired_bytes=index.repaired_bytes,
+            invalid_lines=index.invalid_lines, force=options.force,
+            retry_errors=options.retry_errors,
+        )  # fmt: skip
+        events.emit(
+            "batch.started",
+            f"{len(inputs)} input(s) -> {out.display_name}; {limit} in flight, "
+            f"{settings.workers} process(es)",
+            inputs=list(inputs), output=out.display_name, concurrency=limit,
+            workers=settings.workers,
+        )  # fmt: skip
+        fetcher = page_fetcher(settings, events)
+        items = iter_inputs(inputs, stdin=stdin, output=None if out.stream else output)
+        work = plan(
+            resolve_urls(items, fetcher, limit),
+            fingerprint=fingerprint,
+            options=options,
+            max_chars=settings.max_input_chars,
+            stats=stats,
+            index=None if out.stream else index,
+            events=events,
+        )
+        started = time.perf_counter()
+        pool = (
+            WorkerPool(settings, settings.workers, fingerprint, events=events)
+            if settings.workers > 1
+            else None
+        )
+        try:
+            with _progress_bar(_want_progress(options)) as update:
+                if pool is not None:
+                    await pool.start()
+                rows = _finished_rows(analyzer, work, limit, fingerprint, pool)
+                async with contextlib.aclosing(rows):
+                    async for done in rows:
+                        out.write_line(done.line)
+                        stats.record(done.outcome)
+                        update(stats)
+        finally:
+            fetcher.close()  # first: an input read waiting on a fetch ends at once
             if pool is not None:
-                await pool.start()
-            rows = _finished_rows(analyzer, work, limit, fingerprint, pool)
-            async with contextlib.aclosing(rows):
-                async for done in rows:
-                    writer.write_line(done.line)
-                    stats.record(done.outcome)
-                    update(stats)
-    finally:
-        fetcher.close()  # first: an input read waiting on a fetch ends at once
-        if pool is not None:
-            await pool.close()
-            stats.notes.extend(pool.notes)
-    # Only after a complete run: an interrupted run keeps the old rows it had not replaced yet.
-    if index.stale_lines:
-        compact(output, index.stale_lines)
+                await pool.close()
+                stats.notes.extend(pool.notes)
+        # Only after a complete run (an interrupted run keeps the old rows it had not replaced
+        # yet), and with the lock still held: no other run can append to the replaced file.
+        out.compact()
     stats.wall_seconds = time.perf_counter() - started
     events.emit(
         "batch.finished",
@@ -224,7 +243,6 @@ def run_batch(
     check_inputs(inputs)
     stats = asyncio.run(_run_and_close(analyzer, inputs, output, options, events))
     if options.stats_json is not None:
-        write_json_atomic(
-            options.stats_json, {**stats.to_dict(), "settings": analyzer.settings.public_dict()}
-        )
+        data = {**stats.to_dict(), "settings": analyzer.settings.public_dict()}
+        write_json_atomic(options.stats_json, redact_data(data))
     return stats

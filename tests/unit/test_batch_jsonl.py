@@ -17,6 +17,7 @@ from summarizer.batch.jsonl import (
     row_key,
     scan_output,
 )
+from summarizer.errors import OutputError
 
 
 def _ok(row_id: str, sha: str = "h", model: str = "m") -> dict[str, object]:
@@ -103,7 +104,7 @@ def test_scan_indexes_latest_row_per_id_and_marks_the_rest_stale(tmp_path: Path)
     out = tmp_path / "o.jsonl"
     _write(out, [_ok("a", sha="old"), _err("b"), _ok("a", sha="new")])
     with open(out, "ab") as handle:
-        handle.write(b'not json\n[1, 2]\n{"no_id": true}\n')
+        handle.write(b"\n  \n")  # blank lines carry no data: tolerated, dropped at compaction
         handle.write(b'{"id": "c", "status": "ok"')  # torn by a crash
     index = scan_output(out)
     assert index.repaired_bytes > 0
@@ -111,11 +112,38 @@ def test_scan_indexes_latest_row_per_id_and_marks_the_rest_stale(tmp_path: Path)
     assert index.rows["a"].key == key_digest(("new", "p@1", "1.0.0", "m", "abstractive"))
     assert index.rows["a"].line == 3 and index.rows["a"].ok
     assert not index.rows["b"].ok
-    assert index.invalid_lines == 3
-    assert index.stale_lines == {1, 4, 5, 6}
+    assert index.invalid_lines == 2
+    assert index.stale_lines == {1, 4, 5}
     index.supersede("b")
     assert "b" not in index.rows and 2 in index.stale_lines
     index.supersede("never-seen")  # no-op
+
+
+FOREIGN = {
+    "notes": b"notes 1\nnotes 2\nfinal",  # issue 12: this file was emptied, exit 0
+    "one word, no newline": b"final",
+    "not json": b"not json\n",
+    "a json list": b"[1, 2]\n",
+    "an object without id": b'{"no_id": true}\n',
+    "an input row, not an output row": b'{"id": "a", "text": "An article."}\n',
+    "binary": bytes(range(256)) * 4,
+    "nested 2,000 deep": b"[" * 2000 + b"]" * 2000 + b"\n",
+    "our rows, then a line of someone else": (
+        json.dumps(_ok("a")).encode() + b"\n" + b"my own notes\n" + json.dumps(_ok("b")).encode()
+    ),
+}
+
+
+@pytest.mark.parametrize("content", FOREIGN.values(), ids=FOREIGN.keys())
+def test_scan_refuses_a_file_that_is_not_ours_and_leaves_it_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_bytes(content)
+    refused = r"is not a summarizer output \(lines? .* summarizer rows?\); it was left untouched"
+    with pytest.raises(OutputError, match=refused):
+        scan_output(out)
+    assert out.read_bytes() == content
 
 
 def test_compact_keeps_order_and_drops_given_lines(tmp_path: Path) -> None:

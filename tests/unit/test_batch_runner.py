@@ -466,7 +466,7 @@ def test_progress_display_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_unwritable_output_is_a_config_error(tmp_path: Path) -> None:
     src = corpus(tmp_path / "in.jsonl", 2)
-    with pytest.raises(ConfigError, match="cannot write the output file"):
+    with pytest.raises(ConfigError, match="is a folder"):
         run(StandIn(), [src], tmp_path)  # a folder, not a file
 
 
