@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
 from .article import DEFAULT_MAX_INPUT_CHARS, Article, decode_bytes
-from .html import article_from_html
+from .html import article_from_html, html_byte_limit
 
 # Files read as HTML; every other file is read as text.
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -23,16 +25,12 @@ def load_article(
 ) -> Article:
     """Read one article file; the id defaults to the file name without its suffix."""
     article_id = article_id or path.stem
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", article_id=article_id) from None
-    # Refuse absurd files before decoding them: 4 bytes per character is UTF-8's worst case.
-    if len(data) > 4 * max_chars:
-        raise InputError(
-            f"{path} is {len(data):,} bytes, over the input limit", article_id=article_id
-        )
-    if path.suffix.lower() in HTML_SUFFIXES:
+    is_html = path.suffix.lower() in HTML_SUFFIXES
+    # Refuse absurd files before reading them: 4 bytes per character is UTF-8's worst case
+    # (markup is bulkier: HTML gets the limit article_from_html applies).
+    limit = html_byte_limit(max_chars) if is_html else 4 * max_chars
+    data = read_limited(path, limit, article_id=article_id)
+    if is_html:
         return article_from_html(data, article_id=article_id, targets=targets, max_chars=max_chars)
     text, note = decode_bytes(data, article_id=article_id)
     return Article.create(
@@ -42,6 +40,32 @@ def load_article(
         max_chars=max_chars,
         input_notes=(note,) if note else (),
     )
+
+
+def read_limited(path: Path, limit: int, *, article_id: str | None = None) -> bytes:
+    """The bytes of a file, refusing one over `limit` bytes before reading it into memory.
+
+    A regular file's size is checked first; a pipe or device (`<(curl ...)`, /dev/stdin) is
+    read up to one byte past the limit, so /dev/zero cannot exhaust memory.
+    """
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                size = info.st_size
+            else:
+                data = handle.read(limit + 1)
+                size = len(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot read {path}: {reason}", article_id=article_id) from None
+    if size > limit:
+        raise InputError(
+            f"{path} is {size:,}{'+' if size == limit + 1 else ''} bytes, over the input limit "
+            f"of {limit:,}",
+            article_id=article_id,
+        )
+    return data
 
 
 def read_stdin_article(

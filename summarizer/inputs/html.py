@@ -18,7 +18,7 @@ from trafilatura.utils import decode_file, load_html
 
 from ..errors import InputError
 from ..metadata import extract_from_tree
-from .article import DEFAULT_MAX_INPUT_CHARS, Article
+from .article import DEFAULT_MAX_INPUT_CHARS, Article, bom_encoding
 
 # An lxml.html element; typed loosely so that no lxml stubs are needed.
 HtmlElement = Any
@@ -56,9 +56,14 @@ _TOKEN = re.compile(r"\w+")
 _ANCHOR = 5
 # A visible line is "main" when at least this share of its word tokens were aligned.
 _MAIN_SHARE = 0.5
-# Raw HTML above this multiple of max_chars is refused before parsing (markup is bulky, but
-# a page a hundred times the text limit is not an article).
-_MAX_HTML_FACTOR = 100
+# Raw HTML above this multiple of max_chars is refused before parsing: 10 MB at the default
+# 2M-character limit, nine times the largest of the 45 devset pages (1.1 MB; median 122 KB).
+# Issue 12: a 20 MB row, then accepted (the factor was 100), took 28 s and 863 MB of parsing,
+# extraction and alignment before its text was found to be over the limit.
+_MAX_HTML_FACTOR = 5
+# libxml2's HTML parser stops descending at this depth; text nested deeper is never seen.
+_PARSER_MAX_DEPTH = 255
+_ANY_TAG = re.compile(r"<[^<>]{0,2000}>")
 
 
 def decode_html(data: bytes, *, article_id: str | None = None) -> tuple[str, str | None]:
@@ -66,7 +71,17 @@ def decode_html(data: bytes, *, article_id: str | None = None) -> tuple[str, str
 
     Returns the text and, when the page was not clean UTF-8, a note saying how it was decoded.
     """
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    marked = bom_encoding(data)
+    if marked is not None:  # UTF-16/32 announced by a byte-order mark: decode as announced
+        try:
+            return data.decode(marked), None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"HTML input starts with a {marked.upper()} byte-order mark but is not valid "
+                f"{marked.upper()} (byte {exc.start})",
+                article_id=article_id,
+            ) from None
+    if b"\x00" in data[:65536]:
         raise InputError("HTML input looks binary (contains NUL bytes)", article_id=article_id)
     try:
         return data.decode("utf-8-sig"), None
@@ -108,6 +123,35 @@ def _parse(html: str, *, article_id: str | None = None) -> HtmlElement:
     if tree is None:
         raise InputError("input could not be parsed as HTML", article_id=article_id)
     return tree
+
+
+def html_byte_limit(max_chars: int) -> int:
+    """The most bytes (or characters) of raw HTML read for an article of max_chars."""
+    return _MAX_HTML_FACTOR * max_chars
+
+
+def _depth(root: HtmlElement) -> int:
+    """How deep the element tree goes (iteratively: the tree may be hundreds deep)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
+
+
+def _no_text_error(html: str, tree: HtmlElement, article_id: str | None) -> InputError:
+    """Why a page gave no visible text: really none, or text the parser never reached."""
+    outside_tags = _ANY_TAG.sub(" ", html[:1_000_000])
+    if outside_tags.strip() and _depth(tree) >= _PARSER_MAX_DEPTH:
+        return InputError(
+            "HTML page nests elements deeper than the parser's limit of "
+            f"{_PARSER_MAX_DEPTH} levels and all of its text lies below that depth, where "
+            "it cannot be read (no visible text was found above it)",
+            article_id=article_id,
+        )
+    return InputError("HTML page has no visible text", article_id=article_id)
 
 
 def _hidden(el: HtmlElement) -> bool:
@@ -277,18 +321,23 @@ def article_from_html(
     Raises InputError for empty, binary or non-HTML input, or a page with no visible text.
     """
     notes: list[str] = []
+    limit = html_byte_limit(max_chars)
     if isinstance(data, bytes):
-        if len(data) > _MAX_HTML_FACTOR * max_chars:
+        if len(data) > limit:
             raise InputError(
-                f"HTML input is {len(data):,} bytes, over the limit", article_id=article_id
+                f"HTML input is {len(data):,} bytes, over the limit of {limit:,} "
+                f"({_MAX_HTML_FACTOR} x max_input_chars)",
+                article_id=article_id,
             )
         text, note = decode_html(data, article_id=article_id)
         if note:
             notes.append(note)
     elif isinstance(data, str):
-        if len(data) > _MAX_HTML_FACTOR * max_chars:
+        if len(data) > limit:
             raise InputError(
-                f"HTML input is {len(data):,} characters, over the limit", article_id=article_id
+                f"HTML input is {len(data):,} characters, over the limit of {limit:,} "
+                f"({_MAX_HTML_FACTOR} x max_input_chars)",
+                article_id=article_id,
             )
         text = data
     else:
@@ -298,7 +347,14 @@ def article_from_html(
     tree = _parse(text, article_id=article_id)
     lines = _render_lines(tree)
     if not lines:
-        raise InputError("HTML page has no visible text", article_id=article_id)
+        raise _no_text_error(text, tree, article_id)
+    visible = sum(len(line) + 1 for line in lines) - 1
+    if visible > max_chars:  # before extraction and alignment, the slow part (seconds per MB)
+        raise InputError(
+            f"the page's visible text is {visible:,} characters, over the limit of "
+            f"{max_chars:,} (raise max_input_chars to allow it)",
+            article_id=article_id,
+        )
 
     # A deep copy: trafilatura prunes the tree it is given, and the tree is cheap to copy.
     doc = trafilatura.bare_extraction(

@@ -8,9 +8,11 @@ refused up front (InputError), since that is a typo to fix before spending anyth
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -19,7 +21,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
-from .article import Article, sha256_text
+from . import linereader
+from .article import Article, bom_encoding, printable, sha256_text
 from .files import HTML_SUFFIXES, load_article
 from .html import article_from_html
 from .url import Fetcher, Page, article_from_page, is_url
@@ -29,6 +32,8 @@ URL_LIST_SUFFIXES = frozenset({".urls"})
 # What a folder walk picks up; a file named explicitly is read whatever its suffix.
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"}) | HTML_SUFFIXES
 STDIN_NAME = "<stdin>"
+# The longest line is_url_list reads as a possible URL.
+_MAX_URL_LINE = 8192
 # Files that may hold a list of URLs instead of an article.
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 
@@ -136,7 +141,7 @@ def item_from_row(row: object, source: str, raw_sha: str) -> InputItem:
     if raw_id is None:
         item_id = None
     elif isinstance(raw_id, str) and raw_id.strip():
-        item_id = raw_id
+        item_id = printable(raw_id)
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
         item_id = str(raw_id)
     else:
@@ -205,18 +210,22 @@ def _url_item(row: dict[str, Any], item_id: str | None, source: str, raw_sha: st
 def is_url_list(path: Path) -> bool:
     """A `.urls` file, or a text file whose every non-blank line is one http(s) URL.
 
-    Reading stops at the first line that is not a URL, so an article costs one line.
+    Reading stops at the first line that is not a URL, so an article costs one line. Only a
+    regular file is looked into (a pipe would be consumed, a FIFO would block), and only a
+    short line can be a URL (a file without line breaks is not read whole to find out).
     """
     if path.suffix.lower() in URL_LIST_SUFFIXES:
         return True
     found = False
     try:
         with open(path, "rb") as handle:
-            for raw in handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return False
+            while raw := handle.readline(_MAX_URL_LINE):
                 line = raw.strip()
                 if not line:
                     continue
-                if not is_url(line.decode("utf-8", "replace")):
+                if len(raw) >= _MAX_URL_LINE or not is_url(line.decode("utf-8", "replace")):
                     return False
                 found = True
     except OSError:
@@ -276,11 +285,28 @@ def resolve_urls(items: Iterable[InputItem], fetcher: Fetcher, window: int) -> I
 
 
 def iter_jsonl(stream: BinaryIO, name: str) -> Iterator[InputItem]:
-    """One InputItem per non-blank line of a JSONL byte stream, read line by line."""
-    for number, raw in enumerate(stream, 1):
+    """One InputItem per non-blank line of a JSONL byte stream, read line by line.
+
+    UTF-8 (with or without BOM), or UTF-16/UTF-32 announced by a byte-order mark: such a
+    file was split at each 0x0A byte and one row became two error rows (issue 12). A line
+    over linereader.MAX_LINE_BYTES, or nested too deep for the JSON parser, is an error row;
+    the rows after it are read as usual.
+    """
+    first = stream.read(4)
+    encoding = bom_encoding(first)
+    if encoding is None:
+        raw_lines = linereader.binary_lines(stream, first)
+    else:
+        raw_lines = linereader.text_lines(stream, first, encoding)
+    for number, raw in enumerate(raw_lines, 1):
+        source = f"{name}:{number}"
+        if raw is None:
+            yield _problem(
+                source, source, "", f"line is over {linereader.MAX_LINE_BYTES:,} bytes; skipped"
+            )
+            continue
         if not raw.strip():
             continue
-        source = f"{name}:{number}"
         raw_sha = _sha256_bytes(raw.rstrip(b"\r\n"))
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -292,42 +318,102 @@ def iter_jsonl(stream: BinaryIO, name: str) -> Iterator[InputItem]:
         except ValueError as exc:
             yield _problem(source, source, raw_sha, f"not valid JSON ({exc})")
             continue
+        except RecursionError:
+            yield _problem(source, source, raw_sha, "JSON nested too deeply to read")
+            continue
         yield item_from_row(row, source, raw_sha)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under root in a stable (sorted) order, skipping hidden files and folders."""
-    for folder, dirs, files in os.walk(root):
+def _walk(root: Path, errors: list[OSError]) -> Iterator[Path]:
+    """Files under root in a stable (sorted) order, skipping hidden files and folders.
+
+    Symlinks to folders are not followed (a link to a parent would loop for ever); folders
+    that cannot be listed are appended to `errors` for the caller to report.
+    """
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder) / name
 
 
+def _resolved(path: Path) -> Path | None:
+    """path.resolve(), or None when it cannot be resolved (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
+        return None
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a file found in a folder walk cannot be an article, or None when it can be read.
+
+    Checked before opening: a FIFO would block the walk, a device could be read without end,
+    and a symlink loop would end the batch with a traceback (issue 12).
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "cannot read: a symlink loop (the link points back to itself)"
+        return f"cannot read: {exc.strerror or type(exc).__name__}"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a pipe, device or socket); skipped"
+    return None
+
+
 def iter_directory(root: Path, *, skip: Path | None = None) -> Iterator[InputItem]:
-    """Article files (id: path relative to root without suffix) and JSONL files in a folder."""
-    for path in _walk(root):
-        if skip is not None and path.resolve() == skip:
-            continue  # the batch's own output file, when it lives inside an input folder
+    """Article files (id: path relative to root without suffix), JSONL and URL-list files.
+
+    One item per file the walk picks up, readable or not: a file that cannot be read, a
+    symlink loop, a pipe or a folder that cannot be listed is an item with a `problem`.
+    """
+    errors: list[OSError] = []
+    for path in _walk(root, errors):
+        yield from _walk_errors(errors)
         suffix = path.suffix.lower()
-        if suffix in JSONL_SUFFIXES:
-            yield from _iter_jsonl_file(path)
-        elif suffix in URL_LIST_SUFFIXES or (suffix in _TEXT_SUFFIXES and is_url_list(path)):
+        url_list = suffix in URL_LIST_SUFFIXES
+        if not url_list and suffix not in JSONL_SUFFIXES and suffix not in ARTICLE_SUFFIXES:
+            continue
+        if skip is not None and _resolved(path) == skip:
+            continue  # the batch's own output file, when it lives inside an input folder
+        problem = _unreadable(path)
+        source = printable(str(path))  # a file name need not be valid UTF-8
+        if suffix in JSONL_SUFFIXES or url_list:
+            if problem is not None:
+                yield _problem(source, source, "", problem)
+            elif url_list:
+                yield from iter_url_list(path)
+            else:
+                yield from _iter_jsonl_file(path)
+        elif problem is None and suffix in _TEXT_SUFFIXES and is_url_list(path):
             yield from iter_url_list(path)
-        elif suffix in ARTICLE_SUFFIXES:
-            item_id = path.relative_to(root).with_suffix("").as_posix()
-            yield InputItem(id=item_id, source=str(path), path=path)
+        else:
+            item_id = printable(path.relative_to(root).with_suffix("").as_posix())
+            if problem is not None:
+                yield _problem(item_id, source, "", problem)
+            else:
+                yield InputItem(id=item_id, source=source, path=path)
+    yield from _walk_errors(errors)
+
+
+def _walk_errors(errors: list[OSError]) -> Iterator[InputItem]:
+    """Problem items for folders the walk could not list (and forget them)."""
+    while errors:
+        exc = errors.pop(0)
+        where = str(exc.filename or "?")
+        yield _problem(where, where, "", f"cannot list folder: {exc.strerror or exc}")
 
 
 def _iter_jsonl_file(path: Path) -> Iterator[InputItem]:
+    source = printable(str(path))
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, inside the generator
     except OSError as exc:
-        source = str(path)
         yield _problem(source, source, "", f"cannot read: {exc.strerror}")
         return
     with handle:
-        yield from iter_jsonl(handle, str(path))
+        yield from iter_jsonl(handle, source)
 
 
 def check_inputs(inputs: Sequence[str]) -> None:
@@ -335,6 +421,9 @@ def check_inputs(inputs: Sequence[str]) -> None:
     if not inputs:
         raise InputError("no input given")
     missing = [p for p in inputs if p != "-" and not Path(p).exists()]
+    loops = [p for p in missing if Path(p).is_symlink()]
+    if loops:
+        raise InputError(f"a symlink that leads nowhere or loops: {', '.join(loops)}")
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     if inputs.count("-") > 1:
@@ -350,8 +439,8 @@ def iter_inputs(
     error (the batch would read its own rows), inside an input folder it is skipped.
     """
     check_inputs(inputs)
-    skip = output.resolve() if output is not None else None
-    if skip is not None and any(p != "-" and Path(p).resolve() == skip for p in inputs):
+    skip = _resolved(output) if output is not None else None
+    if skip is not None and any(p != "-" and _resolved(Path(p)) == skip for p in inputs):
         raise InputError(f"the output file {output} is also an input")
     for given in inputs:
         if given == "-":
@@ -365,7 +454,7 @@ def iter_inputs(
         elif path.suffix.lower() not in HTML_SUFFIXES and is_url_list(path):
             yield from iter_url_list(path)
         else:
-            yield InputItem(id=path.stem, source=given, path=path)
+            yield InputItem(id=printable(path.stem), source=printable(given), path=path)
 
 
 def items_from_objects(objects: Iterable[Article | str | dict[str, Any]]) -> Iterator[InputItem]:
@@ -383,7 +472,11 @@ def items_from_objects(objects: Iterable[Article | str | dict[str, Any]]) -> Ite
             else:
                 yield _problem(source, source, "", "article text is empty or whitespace only")
         elif isinstance(obj, dict):
-            raw_sha = sha256_text(json.dumps(obj, sort_keys=True, default=str))
+            try:
+                raw_sha = sha256_text(json.dumps(obj, sort_keys=True, default=str))
+            except (ValueError, TypeError, RecursionError) as exc:  # cycles, deep nesting
+                yield _problem(source, source, "", f"row cannot be read as JSON data ({exc})")
+                continue
             yield item_from_row(obj, source, raw_sha)
         else:
             message = f"expected an Article, str or dict, got {type(obj).__name__}"

@@ -38,8 +38,13 @@ def test_non_utf8_bytes_decode_with_a_note() -> None:
     assert note is None and text == "plain ünïcode"
 
 
-def test_targets_are_stripped_deduplicated_and_checked() -> None:
-    assert normalize_targets([" Iran ", "iran", "Bashar  al-Assad"]) == ("Iran", "Bashar al-Assad")
+def test_targets_are_stripped_and_checked_and_duplicates_refused() -> None:
+    assert normalize_targets([" Iran ", "Bashar  al-Assad"]) == ("Iran", "Bashar al-Assad")
+    # Issue 12: duplicates were merged silently (fewer stances than names asked for).
+    with pytest.raises(InputError, match=r"targets name 'Iran' twice \('Iran' and 'iran'\)"):
+        normalize_targets([" Iran ", "iran", "Bashar  al-Assad"])
+    with pytest.raises(InputError, match=r"targets name 'Iran' twice; give each target once"):
+        normalize_targets(["Iran", "Iran"])
     with pytest.raises(InputError, match="empty"):
         normalize_targets(["Iran", "  "])
     with pytest.raises(InputError, match="list of names"):

@@ -107,9 +107,9 @@ def test_jsonl_is_read_lazily() -> None:
     class CountingStream(io.BytesIO):
         reads = 0
 
-        def __next__(self) -> bytes:
+        def readline(self, size: int | None = -1, /) -> bytes:
             CountingStream.reads += 1
-            return super().__next__()
+            return super().readline(size)
 
     stream = CountingStream(
         b"".join(json.dumps({"id": str(i), "text": TEXT}).encode() + b"\n" for i in range(1000))
