@@ -25,6 +25,7 @@ from .. import events
 from ..config import Settings
 from ..errors import BackendError, ConfigError, ContextWindowExceeded, GroundingError
 from .base import BaseBackend, CallLog, Generation, GenerationRequest, astructured_call
+from .limits import capped_http_client, refuse_overlong_answer, response_cap
 from .servers import (
     INSTRUCTOR_MODE,
     ask_context,
@@ -109,6 +110,7 @@ class OpenAIBackend(BaseBackend):
                 base_url=settings.base_url,
                 timeout=settings.timeout,
                 max_retries=0,  # tenacity owns retries: counted and bounded in one place
+                http_client=capped_http_client(response_cap(settings.resolved_max_tokens)),
             )
             self._clients[loop] = client
         return client
@@ -232,6 +234,7 @@ class OpenAIBackend(BaseBackend):
                     self._record(log, call, response)
                     raise self._truncation_error(response, call, log)
             self._record(log, call, response)
+            refuse_overlong_answer(log.last_output, call.budget, call.request.article_id, log.calls)
             usage = getattr(response, "usage", None)
             call.last_prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             return response
