@@ -16,7 +16,10 @@ from .errors import ConfigError
 _HEADER = re.compile(r"\{#-?(?P<body>.*?)-?#\}", re.S)
 _FIELD = re.compile(r"^\s*(?P<key>prompt|version)\s*:\s*(?P<value>\S+)\s*$", re.M)
 # The article is fenced by these tags; the same text inside the article must not close the fence.
-_FENCE = re.compile(r"</?\s*article\s*>", re.I)
+# Any spelling a model may read as the tag is neutralised: spaces inside ("< /article>",
+# "</ARTICLE >"), attributes ('</article foo="bar">'), and an unclosed "</article" at the end
+# (issue 12: only the first two forms were caught). "<articles>" is another word and stays.
+_FENCE = re.compile(r"<\s*/?\s*article\b[^<>]{0,200}>?", re.I)
 
 
 def _fence(text: str) -> str:
