@@ -7,12 +7,21 @@ for ever. Scripts come from `FaultPlan.scripts` (the first key that occurs in th
 wins) or, for `FaultPlan.rate` of the remaining articles, from a seeded draw.
 
 Outcomes: ok, slow (extra delay), rate_limit (429 + Retry-After), server_error (500),
-bad_gateway (502), unavailable (503), timeout (hang past the client timeout), malformed_body
-(an HTTP body that is not JSON), malformed_json (answer text that is not JSON), schema_invalid
-(valid JSON, wrong fields), ungrounded (right shape, citations that do not exist), truncated
-(the answer cut at max_tokens and reported as finished, as llama-cpp-python reports a cut tool
-call), invalid_request (a 500 whose body says the request is invalid, as llama-cpp-python
-answers a validation error).
+bad_gateway (502), unavailable (503), timeout (hang past the client timeout, then drop the
+connection without an answer), malformed_body (an HTTP body that is not JSON), malformed_json
+(answer text that is not JSON), schema_invalid (valid JSON, wrong fields), ungrounded (right
+shape, citations that do not exist), truncated (the answer cut at max_tokens and reported as
+finished, as llama-cpp-python reports a cut tool call), invalid_request (a 500 whose body says
+the request is invalid, as llama-cpp-python answers a validation error), echo_headers (a 400
+whose error message repeats the request's headers, Authorization included, as some proxies
+do), huge_answer (an invalid answer of `huge_bytes`, with a Content-Length),
+huge_answer_chunked (the same, chunked, no length), long_answer (an invalid answer of 200,000
+characters: under any byte cap, over what max_tokens allows).
+
+A "timeout" never answers over HTTP: a client that is itself stalled past the hang (a busy
+machine) still sees a failed request, never a late success. It once answered after the hang,
+and tests/integration/test_batch_server.py failed on a loaded machine when the client's event
+loop woke up to the answer before its own timer (issue 12).
 
 Batches (/v1/batches) answer each request line with the same scripts, and have faults of
 their own, one per batch in creation order (`batch_outcomes`, then "completed"): completed,
@@ -48,6 +57,10 @@ OUTCOMES = frozenset(
         "ungrounded",
         "truncated",
         "invalid_request",
+        "echo_headers",
+        "huge_answer",
+        "huge_answer_chunked",
+        "long_answer",
     }
 )
 
@@ -69,6 +82,7 @@ class FaultPlan:
     retry_after: float = 0.05  # seconds announced in 429 answers
     hang: float = 30.0  # how long a "timeout" request stalls before answering
     slow: float = 1.0  # extra delay of a "slow" outcome
+    huge_bytes: int = 5_000_000  # size of a "huge_answer" body
     scripts: dict[str, list[str]] = field(default_factory=dict)  # marker in article -> script
     rate: float = 0.0  # share of other articles that draw a script from random_scripts
     random_scripts: list[list[str]] = field(

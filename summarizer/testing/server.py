@@ -124,6 +124,16 @@ class _App:
             delay += self.plan.hang
         if delay > 0:
             await asyncio.sleep(delay)
+        if outcome == "timeout":
+            # No answer at all, however late the client reads: drop the connection.
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError
+        if outcome == "echo_headers":
+            echoed = json.dumps(dict(request.headers))
+            return _error(400, f"bad request; headers received: {echoed}", "invalid_request")
+        if outcome == "huge_answer_chunked":
+            return await _chunked_invalid_answer(request, self.plan.huge_bytes)
         status, payload, headers = self.answer(outcome, parsed, number)
         if isinstance(payload, str):
             return web.Response(status=status, text=payload, content_type="application/json")
@@ -158,7 +168,11 @@ class _App:
         self, outcome: str, parsed: ParsedRequest, number: int
     ) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
         """Status, body (an object, or raw text for a mangled body) and headers of an outcome.
-        Over HTTP a "timeout" answers normally, after the client has given up."""
+        Over HTTP a "timeout" never answers and "echo_headers" repeats the request's headers
+        (see _chat); in a batch file they answer normally and with no headers."""
+        if outcome == "echo_headers":
+            body = _error_body(400, "bad request; headers received: {}", "invalid_request")
+            return 400, body, {}
         if outcome == "rate_limit":
             headers = {
                 "Retry-After": f"{self.plan.retry_after:g}",
@@ -177,6 +191,9 @@ class _App:
             return 200, '{"id": "chatcmpl-broken", "choices": [{"mess', {}
         if outcome == "malformed_json":
             answer_text = '{"headline": "An answer that stops in the mid'
+        elif outcome in ("huge_answer", "huge_answer_chunked", "long_answer"):
+            size = self.plan.huge_bytes if outcome != "long_answer" else 200_000
+            answer_text = '{"headline": "' + "blah " * (size // 5)
         elif outcome == "schema_invalid":
             answer_text = json.dumps(schema_invalid_answer(parsed))
         else:
@@ -217,6 +234,25 @@ class _App:
                 "context_length_exceeded",
             )
         return None
+
+
+async def _chunked_invalid_answer(request: web.Request, size: int) -> web.StreamResponse:
+    """An invalid answer of `size` bytes sent in chunks, without a Content-Length."""
+    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    await response.write(b'{"id": "chatcmpl-huge", "choices": [{"message": {"content": "')
+    chunk = b"blah " * 13_107  # 64 KiB
+    sent = 0
+    try:
+        while sent < size:
+            await response.write(chunk)
+            sent += len(chunk)
+        await response.write(b'"}}]}')
+        await response.write_eof()
+    except (ConnectionResetError, RuntimeError):
+        pass  # the client stopped reading at its cap, as it should
+    return response
 
 
 def _error_body(status: int, message: str, code: str) -> dict[str, Any]:

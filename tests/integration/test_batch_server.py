@@ -158,8 +158,12 @@ PERMANENT = {  # fault -> (articles, the error type their row must carry)
 }
 
 
+@pytest.mark.timeout(300)  # a hang guard, not a speed assertion
 @pytest.mark.parametrize("workers", [1, 2])
 def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> None:
+    """Each transient fault must cost a retry or a re-ask, whatever the load on the machine:
+    the "timeout" fault never answers (it once answered after its hang, and a worker whose
+    loop was busy past it counted a late success: issue 12, art-000013)."""
     scripts: dict[str, list[str]] = {}
     expected: dict[str, tuple[str, str | None]] = {}
     retried: list[str] = []
@@ -180,13 +184,11 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> No
     src = write_jsonl(tmp_path / "in.jsonl", 200, targets=True)
     out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
     plan = FaultPlan(scripts=scripts, hang=2.5, slow=0.3, retry_after=0.05, latency=0.01)
-    started = time.perf_counter()
     with FakeOpenAIServer(plan) as server:
         options = BatchOptions(use_cache=False, stats_json=stats_file, progress=False)
         settings = settings_for(server, concurrency=32, workers=workers)
         stats = run_batch([str(src)], out, settings, options)
         served = server.stats()
-    elapsed = time.perf_counter() - started
     rows = read_rows(out)
     assert len(rows) == 200 and len({r["id"] for r in rows}) == 200
     by_id = {r["id"]: r for r in rows}
@@ -217,7 +219,6 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> No
     assert failed_tokens > 0
     ok_tokens = sum(r["result"]["provenance"]["prompt_tokens"] for r in rows if r["result"])
     assert saved["tokens"]["prompt"] == ok_tokens + failed_tokens
-    assert elapsed < 60
 
 
 def test_a_worker_that_dies_leaves_error_rows_and_the_others_finish(tmp_path: Path) -> None:
