@@ -9,6 +9,9 @@ from collections.abc import Collection, Sequence
 from .metadata.dates import find_dates
 
 MAX_WORDS = 15
+# Summary.headline's schema limit. Fifteen words can be longer (one 161-letter "word" made
+# record assembly raise a ValidationError; found by the fuzz tier, issue 12).
+MAX_CHARS = 160
 # "ERBIL, Kurdistan Region of Iraq - " / "LONDON (Reuters) — ": a dateline, not news.
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{2,40}(?:,[^-–—:]{0,60})?(?:\s*\([^)]{1,40}\))?\s*[-–—:]\s+"
@@ -27,8 +30,24 @@ _INTRO = re.compile(
 )
 
 
+def fit_headline(text: str, max_chars: int = MAX_CHARS) -> str:
+    """text, cut at a word boundary (or inside one enormous word) to at most max_chars."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space >= max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def headline_from_sentence(sentence: str, max_words: int = MAX_WORDS) -> str:
-    """A headline of at most `max_words` words made only of the sentence's own words."""
+    """A headline of at most `max_words` words (and MAX_CHARS characters) made only of the
+    sentence's own words."""
+    return fit_headline(_headline(sentence, max_words))
+
+
+def _headline(sentence: str, max_words: int) -> str:
     text = _DATELINE.sub("", " ".join(sentence.split()), count=1).strip()
     if len(text.split()) > max_words:
         rest = _INTRO.sub("", text, count=1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .genre import GenreJudgement
 from .genre import judge as judge_genre
-from .headline import headline_from_sentence
+from .headline import fit_headline, headline_from_sentence
 from .lines import split_lines
 from .prepared import Prepared
 from .schemas import (
@@ -49,7 +49,7 @@ def headline_for(title: str | None, sentences: Sequence[Sentence]) -> tuple[str,
     """The article's title when it reads as one, else its lead sentence shortened: the first
     sentence that is prose (not a dateline, a question or a fragment left at the top)."""
     if title and len(title.split()) <= MAX_TITLE_WORDS:
-        return title, HeadlineMethod.article_title
+        return fit_headline(title), HeadlineMethod.article_title  # words can be long
     lead = next((s for s in sentences if not is_weak(s.text)), sentences[0])
     return headline_from_sentence(lead.text), HeadlineMethod.lead
 
