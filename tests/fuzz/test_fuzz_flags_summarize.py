@@ -73,13 +73,13 @@ def check_report(text: str) -> None:
     assert all(line in kept for line in report.clean_text.split("\n") if line)
 
 
-@fuzz_settings(200)
+@fuzz_settings(400)
 @given(text=hostile_text())
 def test_detectors_never_fail_and_point_at_real_lines(text: str) -> None:
     check_report(text)
 
 
-@fuzz_settings(120)
+@fuzz_settings(200)
 @given(
     text=hostile_text(),
     mode=st.sampled_from(["extractive", "abstractive"]),
@@ -104,7 +104,7 @@ def test_summarize_gives_a_record_or_one_of_our_errors(
 SUFFIXES = [".txt", ".md", ".html", ".htm", ".csv"]
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(files=st.lists(st.tuples(hostile_bytes(), st.sampled_from(SUFFIXES)), max_size=4))
 def test_flags_cli_on_hostile_files(
     tmp_path_factory: pytest.TempPathFactory, files: list[tuple[bytes, str]]

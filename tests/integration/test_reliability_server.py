@@ -67,7 +67,7 @@ def test_an_echoed_key_is_never_printed_or_written(tmp_path: Path) -> None:
                  stats.read_text()):  # fmt: skip
         assert KEY not in text
     error = next(json.loads(x) for x in out.read_text().splitlines() if '"error"' in x)
-    assert '"Authorization": "***"' in error["error"]["message"]
+    assert '"Authorization": "Bearer ***"' in error["error"]["message"]
 
 
 @pytest.mark.usefixtures("env")
@@ -87,7 +87,12 @@ def test_model_errors_print_no_third_party_lines(tmp_path: Path) -> None:
     assert one.stderr.splitlines() == [one.stderr.strip()]
     assert one.stderr.startswith("summarizer: grounding_error: [a] no valid, grounded answer")
     assert many.exit_code == 1 and "2 failed" in many.stderr
-    assert all(line.startswith(("batch:", "  ")) for line in many.stderr.splitlines())
+    # One warning per failed article and the summary: issue 12 counted 101 stderr lines,
+    # instructor's among them, in one 300-article run.
+    lines = many.stderr.splitlines()
+    failures = [x for x in lines if x.startswith("summarizer: WARNING: article.failed [")]
+    assert len(failures) == 2
+    assert all(x in failures or x.startswith(("batch:", "  ")) for x in lines), lines
     assert "Max retries" not in many.stderr + one.stderr
 
 
