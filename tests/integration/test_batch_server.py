@@ -161,9 +161,17 @@ PERMANENT = {  # fault -> (articles, the error type their row must carry)
 @pytest.mark.timeout(300)  # a hang guard, not a speed assertion
 @pytest.mark.parametrize("workers", [1, 2])
 def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> None:
-    """Each transient fault must cost a retry or a re-ask, whatever the load on the machine:
-    the "timeout" fault never answers (it once answered after its hang, and a worker whose
-    loop was busy past it counted a late success: issue 12, art-000013)."""
+    """Each transient fault must cost a retry or a re-ask, and every article must end as its
+    script says, whatever the load on the machine (issue 12: this test failed on a busy one).
+
+    Two timing dependencies are gone. The "timeout" fault never answers (it answered after
+    its hang, and a worker whose loop was busy past it counted a late success: art-000013).
+    And the client's timeout is generous, with retries to spare: at 1 s, a starved server
+    thread let requests time out before it read them, which it then never counted, so an
+    article scripted to fail twice could see 500 on all four of its tries (art-000007, once
+    in 20 runs beside two busy loops). A "timeout" fault now fails by its dropped connection
+    after a short stall, not by the client's clock; test_reliability_server.py covers the
+    client's own timeout against a stalled event loop."""
     scripts: dict[str, list[str]] = {}
     expected: dict[str, tuple[str, str | None]] = {}
     retried: list[str] = []
@@ -183,10 +191,12 @@ def test_200_articles_with_20_percent_faults(tmp_path: Path, workers: int) -> No
     assert n == 40
     src = write_jsonl(tmp_path / "in.jsonl", 200, targets=True)
     out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
-    plan = FaultPlan(scripts=scripts, hang=2.5, slow=0.3, retry_after=0.05, latency=0.01)
+    plan = FaultPlan(scripts=scripts, hang=0.3, slow=0.3, retry_after=0.05, latency=0.01)
     with FakeOpenAIServer(plan) as server:
         options = BatchOptions(use_cache=False, stats_json=stats_file, progress=False)
-        settings = settings_for(server, concurrency=32, workers=workers)
+        settings = settings_for(
+            server, concurrency=32, workers=workers, timeout=30.0, max_transient_retries=6
+        )
         stats = run_batch([str(src)], out, settings, options)
         served = server.stats()
     rows = read_rows(out)
