@@ -109,9 +109,11 @@ def test_oversized_answers_are_read_once_and_never_reasked(tmp_path: Path) -> No
     )
     src, out = write_jsonl(tmp_path / "in.jsonl", 4), tmp_path / "out.jsonl"
     with FakeOpenAIServer(plan, keep_requests=True) as server:
+        # A generous timeout: no request may time out by load alone (the counts are exact).
         settings = load_settings(
-            backend="openai", base_url=server.url + "/v1", api_key="k", model="m", **FAST
-        )
+            backend="openai", base_url=server.url + "/v1", api_key="k", model="m",
+            **{**FAST, "timeout": 60.0},
+        )  # fmt: skip
         stats = run_batch([str(src)], out, settings, BatchOptions(use_cache=False))
         served = server.stats()
         biggest = max(len(json.dumps(body)) for body in server.requests)
@@ -154,17 +156,18 @@ async def test_a_stalled_client_still_retries_a_timeout_fault() -> None:
     script ["timeout"]): a worker whose event loop was busy past the hang woke up to the late
     answer before its own read timer, and counted no retry. Reproduced here by blocking the
     loop; with the old fault (answer after the hang) this gave transient_retries == 0."""
-    plan = FaultPlan(scripts={marker(0): ["timeout"]}, hang=0.5)
+    plan = FaultPlan(scripts={marker(0): ["timeout"]}, hang=1.5)
     with FakeOpenAIServer(plan) as server:
+        # Retries to spare: on a loaded machine an ordinary request may time out as well.
         settings = load_settings(
             backend="openai", base_url=server.url + "/v1", api_key="k", model="m",
-            timeout=0.3, retry_max_wait=0.1, max_transient_retries=3,
+            timeout=1.0, retry_max_wait=0.1, max_transient_retries=10,
         )  # fmt: skip
         summarizer = Summarizer(settings)
 
         async def busy_machine() -> None:
-            await asyncio.sleep(0.1)  # the request is out; now the loop stalls
-            time.sleep(1.0)  # noqa: ASYNC251 - blocking the loop is the point
+            await asyncio.sleep(0.2)  # the request is out; now the loop stalls
+            time.sleep(2.5)  # noqa: ASYNC251 - blocking the loop past the hang is the point
 
         stall = asyncio.create_task(busy_machine())
         result = await summarizer.asummarize(synthetic_article(0))
@@ -190,7 +193,7 @@ def test_two_batch_processes_on_one_output(tmp_path: Path) -> None:
                    "--backend", "openai", "--base-url", server.url + "/v1", "--model", "m",
                    "--no-cache"]  # fmt: skip
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # a hang guard: a loaded machine starts slowly
         while time.monotonic() < deadline and _rows(out) < n - 1:
             time.sleep(0.05)  # until the first run has written all but the held article
         assert _rows(out) == n - 1 and first.poll() is None
