@@ -155,19 +155,20 @@ async def test_a_stalled_client_still_retries_a_timeout_fault() -> None:
     """The race behind the flaky test_200_articles_with_20_percent_faults[2] (art-000013,
     script ["timeout"]): a worker whose event loop was busy past the hang woke up to the late
     answer before its own read timer, and counted no retry. Reproduced here by blocking the
-    loop; with the old fault (answer after the hang) this gave transient_retries == 0."""
-    plan = FaultPlan(scripts={marker(0): ["timeout"]}, hang=1.5)
+    loop past the hang; with the old fault (answer after the hang, which a "slow" fault of the
+    same delay still does) this gives transient_retries == 0. The client's timeout is longer
+    than the hang, so the test needs no timer of its own to fire on a loaded machine."""
+    plan = FaultPlan(scripts={marker(0): ["timeout"]}, hang=1.0)
     with FakeOpenAIServer(plan) as server:
-        # Retries to spare: on a loaded machine an ordinary request may time out as well.
         settings = load_settings(
             backend="openai", base_url=server.url + "/v1", api_key="k", model="m",
-            timeout=1.0, retry_max_wait=0.1, max_transient_retries=10,
+            timeout=60.0, retry_max_wait=0.1, max_transient_retries=6,
         )  # fmt: skip
         summarizer = Summarizer(settings)
 
         async def busy_machine() -> None:
             await asyncio.sleep(0.2)  # the request is out; now the loop stalls
-            time.sleep(2.5)  # noqa: ASYNC251 - blocking the loop past the hang is the point
+            time.sleep(2.0)  # noqa: ASYNC251 - blocking the loop past the hang is the point
 
         stall = asyncio.create_task(busy_machine())
         result = await summarizer.asummarize(synthetic_article(0))
