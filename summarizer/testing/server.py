@@ -34,6 +34,7 @@ from aiohttp import web
 from .answers import ParsedRequest, build_answer, parse_request, schema_invalid_answer
 from .batches import BatchService, run_batch_text
 from .faults import FaultPlan, outcome_at
+from .hostile import chunked_invalid_answer, drop_connection
 
 _STATUS = {"server_error": 500, "bad_gateway": 502, "unavailable": 503}
 
@@ -125,15 +126,12 @@ class _App:
         if delay > 0:
             await asyncio.sleep(delay)
         if outcome == "timeout":
-            # No answer at all, however late the client reads: drop the connection.
-            if request.transport is not None:
-                request.transport.close()
-            raise asyncio.CancelledError
+            drop_connection(request)  # no answer at all, however late the client reads
         if outcome == "echo_headers":
             echoed = json.dumps(dict(request.headers))
             return _error(400, f"bad request; headers received: {echoed}", "invalid_request")
         if outcome == "huge_answer_chunked":
-            return await _chunked_invalid_answer(request, self.plan.huge_bytes)
+            return await chunked_invalid_answer(request, self.plan.huge_bytes)
         status, payload, headers = self.answer(outcome, parsed, number)
         if isinstance(payload, str):
             return web.Response(status=status, text=payload, content_type="application/json")
@@ -234,25 +232,6 @@ class _App:
                 "context_length_exceeded",
             )
         return None
-
-
-async def _chunked_invalid_answer(request: web.Request, size: int) -> web.StreamResponse:
-    """An invalid answer of `size` bytes sent in chunks, without a Content-Length."""
-    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
-    response.enable_chunked_encoding()
-    await response.prepare(request)
-    await response.write(b'{"id": "chatcmpl-huge", "choices": [{"message": {"content": "')
-    chunk = b"blah " * 13_107  # 64 KiB
-    sent = 0
-    try:
-        while sent < size:
-            await response.write(chunk)
-            sent += len(chunk)
-        await response.write(b'"}}]}')
-        await response.write_eof()
-    except (ConnectionResetError, RuntimeError):
-        pass  # the client stopped reading at its cap, as it should
-    return response
 
 
 def _error_body(status: int, message: str, code: str) -> dict[str, Any]:
