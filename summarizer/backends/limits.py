@@ -7,8 +7,9 @@ and sent back in every re-ask (13 requests of 5.25 MB). An answer to a request f
 - `capped_http_client` gives the openai client an HTTP client whose response hook refuses a
   body over `max_bytes`: at once from its Content-Length, else while the body is read (the
   stream is wrapped), so no more than the cap is ever held in memory;
-- `check_answer_length` refuses an answer text longer than `max_tokens` can produce, before
-  instructor validates it, so it never goes back to the model in a re-ask.
+- `refuse_overlong_answer` refuses an answer text longer than `max_tokens` can produce as it
+  arrives, before instructor validates it, so it never goes back to the model in a re-ask
+  (nor is it retried with a doubled budget: the server ignored the budget it had).
 
 Both raise errors that are neither transient nor a validation failure: no retry, no re-ask.
 """
@@ -22,6 +23,7 @@ import httpx2
 import openai
 
 from ..errors import BackendError
+from .base import raw_text
 
 # Bytes of a chat-completion body allowed per requested token, and the floor of the cap. A
 # JSON answer of 640 tokens is about 2.5 KB on the fake server and on OpenAI; the envelope
@@ -95,9 +97,10 @@ def check_answer_length(text: str, max_tokens: int) -> str | None:
 
 
 def refuse_overlong_answer(
-    text: str, max_tokens: int, article_id: str | None, attempts: int
+    response: Any, max_tokens: int, article_id: str | None, attempts: int
 ) -> None:
-    """Raise BackendError (neither retried nor re-asked) for an answer max_tokens cannot make."""
-    reason = check_answer_length(text, max_tokens)
+    """Raise BackendError for an answer longer than max_tokens can make: checked as it
+    arrives, so it is neither retried with a larger budget nor sent back in a re-ask."""
+    reason = check_answer_length(raw_text(response), max_tokens)
     if reason is not None:
         raise BackendError(reason, article_id=article_id, attempts=attempts)

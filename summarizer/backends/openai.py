@@ -210,6 +210,7 @@ class OpenAIBackend(BaseBackend):
                 self._check_reask_fits(body, call, log)
             call.sent_messages = len(body["messages"])
             response = await self._send_counted(body, call, log)
+            refuse_overlong_answer(response, call.budget, call.request.article_id, log.calls + 1)
             family = facts(self._key).family or model_family(self.model)
             param = family.completion_tokens_param
             if cut_short(response, int(body[param]), call.mode):
@@ -234,7 +235,6 @@ class OpenAIBackend(BaseBackend):
                     self._record(log, call, response)
                     raise self._truncation_error(response, call, log)
             self._record(log, call, response)
-            refuse_overlong_answer(log.last_output, call.budget, call.request.article_id, log.calls)
             usage = getattr(response, "usage", None)
             call.last_prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
             return response
