@@ -28,7 +28,8 @@ from typing import Any
 
 from ..aio import LoopThread
 from ..batch.drive import in_flight_limit
-from ..batch.jsonl import JsonlWriter, compact, scan_output, write_json_atomic
+from ..batch.jsonl import write_json_atomic
+from ..batch.output import OutputFile
 from ..batch.plan import BatchOptions, plan
 from ..batch.rows import BatchItem, Finished, WorkItem, analyse, error_row_for, finished
 from ..batch.stats import BatchStats, RowOutcome
@@ -238,39 +239,35 @@ def run_batch_ray(
     started_ray = _connect(address)  # before the output is touched: a bad address changes nothing
     context = _ray().data.DataContext.get_current()
     context.enable_progress_bars = False  # one line per operator per tick on a non-TTY
-    try:
-        index = scan_output(output)
-        writer = JsonlWriter(output)
-    except OSError as exc:
-        if started_ray:
-            _ray().shutdown()
-        raise ConfigError(f"cannot write the output file {output}: {exc.strerror}") from None
-    if index.repaired_bytes:
-        stats.notes.append(f"dropped a partial last line ({index.repaired_bytes:,} bytes)")
-    work = plan(iter_inputs(inputs, output=output), fingerprint=fingerprint, options=options,
-                max_chars=settings.max_input_chars, stats=stats, index=index)  # fmt: skip
     started = time.perf_counter()
     try:
-        with writer:
+        # The in-process runner's output handling: checked, locked for the run, resumed,
+        # compacted under the lock; a stream (stdout, a pipe) is written without resume.
+        with OutputFile(output) as out:
+            index = None if out.stream else out.index
+            if index is not None and index.repaired_bytes:
+                stats.notes.append(f"dropped a partial last line ({index.repaired_bytes:,} bytes)")
+            items = iter_inputs(inputs, output=None if out.stream else output)
+            work = plan(items, fingerprint=fingerprint, options=options,
+                        max_chars=settings.max_input_chars, stats=stats, index=index)  # fmt: skip
             batch: list[WorkItem] = []
             for item in itertools.chain(work, [None]):
                 if isinstance(item, BatchItem):
                     done = finished(item)
-                    writer.write_line(done.line)
+                    out.write_line(done.line)
                     stats.record(done.outcome)
                     continue
                 if item is not None:
                     batch.append(item)
                 if batch and (item is None or len(batch) >= window):
                     for done in _window_rows(batch, args, fingerprint, stats.notes):
-                        writer.write_line(done.line)
+                        out.write_line(done.line)
                         stats.record(done.outcome)
                     batch = []
+            out.compact()
     finally:
         if started_ray:
             _ray().shutdown()
-    if index.stale_lines:
-        compact(output, index.stale_lines)
     stats.wall_seconds = time.perf_counter() - started
     return stats
 
