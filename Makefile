@@ -22,9 +22,14 @@ $(STAMP): $(BIN)/python pyproject.toml scripts/install-llama.sh
 
 install: $(STAMP)
 
+# The local default (measured components make every judgement, no model call), then the same
+# articles with the embedded SmolLM2 model naming the article type.
 demo: install
-	$(BIN)/summarizer batch examples -o $(OUT)/demo.jsonl --no-progress --force
+	$(BIN)/summarizer batch examples -o $(OUT)/demo.jsonl --no-progress --force --no-cache
 	$(BIN)/python scripts/demo_table.py $(OUT)/demo.jsonl
+	$(BIN)/summarizer batch examples -o $(OUT)/demo-llm.jsonl --no-progress --force --no-cache \
+		--article-type-judge llm
+	$(BIN)/python scripts/demo_table.py $(OUT)/demo-llm.jsonl
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,7 +13,7 @@ from rich.table import Table
 def main(path: Path) -> int:
     """Render one row per JSONL line; error rows show their error type."""
     table = Table(title=str(path), show_lines=False)
-    for column in ("id", "headline", "type", "stances", "flags", "score", "attempts", "s"):
+    for column in ("id", "headline", "type (by)", "stances", "flags", "score", "calls", "s"):
         table.add_column(column, overflow="fold")
     failed = 0
     with path.open(encoding="utf-8") as handle:
@@ -40,7 +40,7 @@ def main(path: Path) -> int:
             table.add_row(
                 row["id"][:24],
                 result["summary"]["headline"],
-                result["article_type"],
+                f"{result['article_type']} ({prov['article_type_method']})",
                 str(len(result["stances"])),
                 f"{len(quality['flags'])} ({warn} warn+)",
                 str(quality["score"]),
