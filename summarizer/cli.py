@@ -71,6 +71,15 @@ def _model_options(func: F) -> F:
             "(default: rules on the local backend, llm on servers).",
         ),
         click.option(
+            "--stance-min-confidence",
+            type=float,
+            help="Below this confidence an actor stance is left out and a requested target's "
+            "stance becomes neutral (default 0.6).",
+        ),
+        click.option(
+            "--summary-words", type=int, help="Word budget of the extractive summary (75)."
+        ),
+        click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
             help="Response cache folder.",
@@ -84,7 +93,7 @@ def _model_options(func: F) -> F:
 _SETTING_OPTIONS = (
     "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
     "concurrency", "workers", "respect_robots", "max_tokens", "context_tokens", "openai_mode",
-    "strict", "article_type_judge",
+    "strict", "article_type_judge", "stance_min_confidence", "summary_words",
 )  # fmt: skip
 _LOG_META = "summarizer.log"
 

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from summarizer.cli import cli
 from summarizer.config import load_settings
 from summarizer.errors import ConfigError
 from summarizer.prompting import load_prompt
 from summarizer.schemas import Sentence
+from tests.conftest import ROOT
 
 
 def test_defaults_pick_the_embedded_model(clean_env: pytest.MonkeyPatch) -> None:
@@ -72,3 +77,24 @@ def test_prompts_declare_versions_and_fence_the_article(name: str) -> None:
 def test_unknown_prompt_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="no prompt template"):
         load_prompt("nonexistent")
+
+
+def test_cli_judgement_settings_change_the_record(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The local default needs no model, so the real CLI runs here end to end."""
+    article = ROOT / "examples" / "000_c3cb976af699ed60.txt"
+    runner = CliRunner()
+
+    def run(*extra: str) -> dict[str, Any]:
+        args = ["summarize", str(article), "--cache-dir", str(tmp_path / "c"), *extra]
+        done = runner.invoke(cli, args)
+        assert done.exit_code == 0, done.output
+        data: dict[str, Any] = json.loads(done.stdout)
+        return data
+
+    default, strict = run(), run("--stance-min-confidence", "0.99", "--summary-words", "30")
+    assert any(not s["requested"] for s in default["stances"]), "actor stances by default"
+    assert not [s for s in strict["stances"] if not s["requested"]], "none that sure"
+    assert len(strict["summary"]["text"].split()) < len(default["summary"]["text"].split())
+    assert default["provenance"]["attempts"] == 0
