@@ -15,18 +15,18 @@ prints one JSON line per request.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
-from types import TracebackType
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from .threaded import BackgroundApp
 
 # Headers that describe one hop, not the message (RFC 9110 7.6.1), plus those aiohttp sets.
 _HOP = frozenset(
@@ -94,19 +94,18 @@ def describe_response(status: int, body: Any) -> dict[str, Any]:
     return out
 
 
-class LoggingProxy:
+class LoggingProxy(BackgroundApp):
     """A reverse proxy on 127.0.0.1 in a background thread; `entries` lists what passed."""
 
+    thread_name = "logging-proxy"
+
     def __init__(self, upstream: str, *, port: int = 0, echo: bool = False) -> None:
+        super().__init__()
         self.upstream = upstream.rstrip("/")
         self.port = port
         self.echo = echo
-        self.url = ""
         self.entries: list[ProxyEntry] = []
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
 
     # -- the handler
@@ -144,72 +143,16 @@ class LoggingProxy:
             print(json.dumps(asdict(entry)), flush=True)
         return web.Response(status=status, body=payload, headers=reply_headers)
 
-    async def _serve(self) -> str:
+    def _application(self) -> web.Application:
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
         self._session = aiohttp.ClientSession(timeout=timeout)
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        host, bound = self._runner.addresses[0][:2]
-        return f"http://{host}:{bound}"
+        return app
 
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def _close(self) -> None:
         if self._session is not None:
             await self._session.close()
-
-    # -- lifecycle
-
-    def start(self) -> LoggingProxy:
-        """Start serving in a daemon thread; returns once the port is bound."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                self.url = loop.run_until_complete(self._serve())
-            except BaseException as exc:  # reported to start() below
-                failure.append(exc)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="logging-proxy", daemon=True)
-        self._thread.start()
-        ready.wait(30)
-        if failure:
-            raise failure[0]
-        if not self.url:
-            raise RuntimeError("logging proxy did not start within 30 s")
-        return self
-
-    def stop(self) -> None:
-        """Stop serving (idempotent)."""
-        if self._loop is not None and self._thread is not None:
-            loop = self._loop
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(10)
-            loop.call_soon_threadsafe(loop.stop)
-            self._thread.join(10)
-            self._loop = self._thread = None
-
-    def __enter__(self) -> LoggingProxy:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- inspection
 

@@ -20,13 +20,11 @@ import os
 import random
 import subprocess as sp
 import sys
-import threading
 import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
@@ -35,6 +33,7 @@ from .answers import ParsedRequest, build_answer, parse_request, schema_invalid_
 from .batches import BatchService, run_batch_text
 from .faults import FaultPlan, outcome_at
 from .hostile import chunked_invalid_answer, drop_connection
+from .threaded import BackgroundApp
 
 _STATUS = {"server_error": 500, "bad_gateway": 502, "unavailable": 503}
 
@@ -292,11 +291,14 @@ def _cut(reply: dict[str, Any], budget: int) -> None:
 _CHILD = "import sys; from summarizer.testing.server import main; main(sys.argv[1:])"
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(BackgroundApp):
     """The fake server as a context manager: `with FakeOpenAIServer(plan) as server: server.url`.
 
     `url` is the root (http://127.0.0.1:PORT); point an OpenAI client at `url + "/v1"`.
     """
+
+    thread_name = "fake-openai"
+    backlog = 1024
 
     def __init__(
         self,
@@ -305,13 +307,10 @@ class FakeOpenAIServer:
         subprocess: bool = False,
         keep_requests: bool = False,
     ) -> None:
+        super().__init__()
         self.plan = plan or FaultPlan()
         self.in_subprocess = subprocess
         self.keep_requests = keep_requests
-        self.url = ""
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
         self._app: _App | None = None
         self._process: sp.Popen[str] | None = None
 
@@ -325,40 +324,9 @@ class FakeOpenAIServer:
             self._start_thread()
         return self
 
-    def _start_thread(self) -> None:
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                self.url = loop.run_until_complete(self._serve())
-            except BaseException as exc:  # reported to start() below
-                failure.append(exc)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="fake-openai", daemon=True)
-        self._thread.start()
-        ready.wait(30)
-        if failure:
-            raise failure[0]
-        if not self.url:
-            raise RuntimeError("fake OpenAI server did not start within 30 s")
-
-    async def _serve(self, port: int = 0) -> str:
+    def _application(self) -> web.Application:
         self._app = _App(self.plan, keep_requests=self.keep_requests)
-        # Hanging "timeout" handlers must not hold up shutdown for long.
-        self._runner = web.AppRunner(self._app.build(), access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port, backlog=1024)
-        await site.start()
-        host, bound = self._runner.addresses[0][:2]
-        return f"http://{host}:{bound}"
+        return self._app.build()
 
     def _start_process(self) -> None:
         # The child must import this very package, installed or not.
@@ -392,32 +360,7 @@ class FakeOpenAIServer:
             except sp.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if self._loop is not None and self._thread is not None:
-            loop = self._loop
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(10)
-            loop.call_soon_threadsafe(loop.stop)
-            self._thread.join(10)
-            self._loop = self._thread = None
-
-    async def _shutdown(self) -> None:
-        """Close the listener, then end handlers still stalling (injected hangs)."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in others:
-            task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
-
-    def __enter__(self) -> FakeOpenAIServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self._stop_thread()
 
     def run_batch_file(self, requests: Path, output: Path) -> None:
         """Answer a request file offline into an output file, as vLLM's `run-batch` does, with
@@ -461,7 +404,8 @@ class FakeOpenAIServer:
 
 async def _main_async(plan: FaultPlan, port: int) -> None:
     server = FakeOpenAIServer(plan)
-    url = await server._serve(port)
+    server.port = port
+    url = await server._serve()
     print(url, flush=True)
     loop = asyncio.get_running_loop()
     # Serve until stdin closes: the parent closing it, or dying, ends this process too.

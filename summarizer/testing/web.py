@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import threading
 from collections import Counter
 from functools import lru_cache
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from .threaded import BackgroundApp
 
 ARTICLE_TITLE = "Harbour town opens a flood barrier after six years of work"
 ARTICLE_PARAGRAPHS = (
@@ -79,24 +79,23 @@ def _bomb_body() -> bytes:
     return gzip.compress(b"<html><body><p>" + b"a" * 20_000_000, compresslevel=9)
 
 
-class PageServer:
+class PageServer(BackgroundApp):
     """The server as a context manager: `with PageServer() as site: site.url + "/article.html"`."""
 
+    thread_name = "page-server"
+
     def __init__(self, *, slow: float = 30.0, pause: float = 0.2) -> None:
+        super().__init__()
         self.slow = slow
         self.pause = pause
-        self.url = ""
         self.hits: Counter[str] = Counter()
         self.in_flight = 0
         self.max_in_flight = 0  # of /pause/ requests (others may stall on purpose)
         self.user_agents: list[str] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
     # ------------------------------------------------------------------------- handlers
 
-    def _app(self) -> web.Application:
+    def _application(self) -> web.Application:
         app = web.Application()
         routes = [
             ("/article.html", self._article),
@@ -239,65 +238,6 @@ class PageServer:
 
     def start(self) -> PageServer:
         """Serve in a background thread; returns once the port is bound."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
         _bomb_body()  # made now, so that no request waits for it
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                self.url = loop.run_until_complete(self._serve())
-            except BaseException as exc:  # reported to start() below
-                failure.append(exc)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="page-server", daemon=True)
-        self._thread.start()
-        ready.wait(30)
-        if failure:
-            raise failure[0]
-        if not self.url:
-            raise RuntimeError("page server did not start within 30 s")
+        self._start_thread()
         return self
-
-    async def _serve(self) -> str:
-        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        return f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        """Stop serving (idempotent); handlers still stalling are cancelled."""
-        if self._loop is None or self._thread is None:
-            return
-        loop = self._loop
-        asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        self._thread.join(10)
-        self._loop = self._thread = None
-
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in others:
-            task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
-
-    def __enter__(self) -> PageServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
