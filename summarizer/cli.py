@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -18,153 +13,13 @@ from . import batchapi
 from . import ray as ray_engine
 from .api import Summarizer, run_batch
 from .batch import BatchOptions, parse_shard
-from .config import Settings, load_settings
-from .errors import ConfigError, InputError, OutputError, SummarizerError, redact
+from .clikit import friendly_errors, json_logs, log_options, model_options, settings_from
+from .errors import SummarizerError, redact
 from .evaluation import compare_runs, run_eval
-from .events import DEFAULT
 from .inputs import is_url, load_article, read_stdin_article
-from .logs import LEVELS, configure_logging
+from .logs import configure_logging
 from .quality import analyze_quality
 from .schemas.export import SCHEMA_FILE, schema_json
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _model_options(func: F) -> F:
-    """Options shared by every command that talks to a model."""
-    options = [
-        click.option("--backend", type=click.Choice(["local", "openai"]), help="Model backend."),
-        click.option("--model", help="Model name (openai backend) or label (local)."),
-        click.option(
-            "--model-path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Any GGUF file for the local backend.",
-        ),
-        click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
-        click.option("--mode", type=click.Choice(["extractive", "abstractive"])),
-        click.option("--max-attempts", type=int, help="Validation attempts per article."),
-        click.option(
-            "--max-tokens",
-            type=int,
-            help="Answer budget in tokens (default: extractive 64, abstractive 1536).",
-        ),
-        click.option(
-            "--context-tokens",
-            type=int,
-            help="The model's context window (default: local 8192; servers: as they state).",
-        ),
-        click.option(
-            "--openai-mode",
-            type=click.Choice(["json_schema", "tools", "json_object", "json", "md_json"]),
-            help="First structured-output style to ask a server for (default tools); a "
-            "refused one falls back to the next in this order.",
-        ),
-        click.option(
-            "--strict/--no-strict",
-            default=None,
-            help="Strict schemas (strict: true); default: on for api.openai.com only.",
-        ),
-        click.option(
-            "--article-type-judge",
-            type=click.Choice(["rules", "llm"]),
-            help="Extractive mode: the article type by rules (no model call) or by the model "
-            "(default: rules on the local backend, llm on servers).",
-        ),
-        click.option(
-            "--stance-min-confidence",
-            type=float,
-            help="Below this confidence an actor stance is left out and a requested target's "
-            "stance becomes neutral (default 0.6).",
-        ),
-        click.option(
-            "--summary-words", type=int, help="Word budget of the extractive summary (75)."
-        ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Response cache folder.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-_SETTING_OPTIONS = (
-    "backend", "model", "model_path", "base_url", "mode", "max_attempts", "cache_dir",
-    "concurrency", "workers", "respect_robots", "max_tokens", "context_tokens", "openai_mode",
-    "strict", "article_type_judge", "stance_min_confidence", "summary_words",
-)  # fmt: skip
-_LOG_META = "summarizer.log"
-
-
-def _settings(**kwargs: Any) -> Settings:
-    given = {k: kwargs.get(k) for k in _SETTING_OPTIONS}
-    ctx = click.get_current_context(silent=True)
-    level, as_json = ctx.meta.get(_LOG_META, (None, None)) if ctx is not None else (None, None)
-    return load_settings(**given, log_level=level, log_json=as_json)
-
-
-def _log_options(func: F) -> F:
-    """--log-level and --log-json for a command; logging is set up before the command runs.
-
-    Precedence as for every setting: the flag, else SUMMARIZER_LOG_LEVEL / SUMMARIZER_LOG_JSON,
-    else warnings and errors only, one line each.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, log_level: str | None, log_json: bool, **kwargs: Any) -> Any:
-        level = log_level or os.environ.get("SUMMARIZER_LOG_LEVEL") or "warning"
-        env_json = os.environ.get("SUMMARIZER_LOG_JSON", "").strip().lower()
-        as_json = log_json or env_json in {"1", "true", "yes", "on"}
-        try:
-            configure_logging(level, json=as_json)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="SUMMARIZER_LOG_LEVEL") from None
-        click.get_current_context().meta[_LOG_META] = (level.lower(), as_json)
-        return func(*args, **kwargs)
-
-    wrapper = click.option(
-        "--log-json", is_flag=True, help="Log one JSON object per event (to stderr)."
-    )(wrapper)
-    level_option = click.option(
-        "--log-level",
-        type=click.Choice(list(LEVELS), case_sensitive=False),
-        help="Log events at this level and above to stderr (default: warning).",
-    )
-    return level_option(wrapper)  # type: ignore[return-value]
-
-
-def _json_logs() -> bool:
-    """Whether this command logs JSON (then stderr carries nothing else)."""
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx is not None and ctx.meta.get(_LOG_META, (None, False))[1])
-
-
-def _fail(kind: str, text: str, code: int) -> None:
-    """One line on stderr (a JSON event under --log-json), then exit with `code`."""
-    if _json_logs():
-        DEFAULT.emit("command.failed", text, level=logging.ERROR, error_type=kind, exit_code=code)
-    else:
-        click.echo(redact(f"summarizer: {text}"), err=True)  # a server may echo the key
-    sys.exit(code)
-
-
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    """Turn library errors into one clear line on stderr and a distinct exit status."""
-    try:
-        yield
-    except OutputError as exc:
-        _fail(exc.kind, f"output: {exc}", 2)
-    except ConfigError as exc:
-        _fail(exc.kind, f"configuration error: {exc}", 2)
-    except InputError as exc:
-        _fail(exc.kind, f"bad input: {exc}", 3)
-    except SummarizerError as exc:
-        _fail(exc.kind, f"{exc.kind}: {exc}", 4)
-    except KeyboardInterrupt:
-        _fail("interrupted", "interrupted", 130)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,16 +30,16 @@ def cli() -> None:
 
 
 @cli.command()
-@_log_options
+@log_options
 @click.argument("source", metavar="FILE|URL")
 @click.option("--targets", "-t", multiple=True, help="A name to get the article's stance on.")
 @click.option("--respect-robots", is_flag=True, default=None, help="Obey robots.txt for a URL.")
-@_model_options
+@model_options
 def summarize(source: str, targets: tuple[str, ...], **kwargs: Any) -> None:
     """Analyse one article (text, Markdown or HTML file, an http(s) URL, or - for stdin);
     print JSON."""
-    with _friendly_errors():
-        settings = _settings(**kwargs)
+    with friendly_errors():
+        settings = settings_from(**kwargs)
         if is_url(source):
             summarizer = Summarizer(settings)
             result = summarizer.summarize(url=source.strip(), targets=targets)
@@ -199,7 +54,7 @@ def summarize(source: str, targets: tuple[str, ...], **kwargs: Any) -> None:
 
 
 @cli.command()
-@_log_options
+@log_options
 @click.option("--write", is_flag=True, help="Rewrite schemas/article_analysis.schema.json.")
 def schema(write: bool) -> None:
     """Print the JSON Schema of the output record."""
@@ -212,7 +67,7 @@ def schema(write: bool) -> None:
 
 
 @cli.command()
-@_log_options
+@log_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
 def flags(files: tuple[Path, ...], text_only: bool) -> None:
@@ -238,7 +93,7 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
 
 
 @cli.command()
-@_log_options
+@log_options
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -269,7 +124,7 @@ def flags(files: tuple[Path, ...], text_only: bool) -> None:
               "the running one, else a new local Ray.")  # fmt: skip
 @click.option("--ray-actors", type=int, default=ray_engine.DEFAULT_ACTORS, show_default=True,
               help="Actors, each holding one pipeline (--concurrency is per actor).")  # fmt: skip
-@_model_options
+@model_options
 def batch(
     inputs: tuple[str, ...],
     output: Path,
@@ -289,8 +144,8 @@ def batch(
 ) -> None:
     """Analyse many articles (files, folders, JSONL, lists of URLs, or - for stdin) into
     OUTPUT JSONL."""
-    with _friendly_errors():
-        settings = _settings(concurrency=concurrency, workers=workers, **kwargs)
+    with friendly_errors():
+        settings = settings_from(concurrency=concurrency, workers=workers, **kwargs)
         options = BatchOptions(
             force=force,
             retry_errors=retry_errors,
@@ -305,7 +160,7 @@ def batch(
                                    address=ray_address, actors=ray_actors)  # fmt: skip
         else:
             stats = run_batch(list(inputs), output, settings, options)
-        if not _json_logs():  # under --log-json the batch.finished event carries the counts
+        if not json_logs():  # under --log-json the batch.finished event carries the counts
             click.echo(stats.render(), err=True)
         sys.exit(0 if stats.failed == 0 else 1)
 
@@ -354,15 +209,15 @@ def batch_api() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the response cache.")
 @click.option("--shard", help="I/N: a deterministic 1/N of the input (0-based I).")
 @click.option("--targets", "-t", multiple=True, help="Targets for rows that name none.")
-@_model_options
+@model_options
 def batch_api_submit(
     inputs: tuple[str, ...], out_dir: Path | None, export: Path | None, output: Path | None,
     max_requests: int, max_bytes: int, no_cache: bool, shard: str | None,
     targets: tuple[str, ...], **kwargs: Any,
 ) -> None:  # fmt: skip
     """Prepare INPUTS, write the request file(s), upload them and start the batches."""
-    with _friendly_errors():
-        settings = _settings(**kwargs)
+    with friendly_errors():
+        settings = settings_from(**kwargs)
         options = BatchOptions(use_cache=not no_cache, shard=parse_shard(shard) if shard else None,
                                default_targets=targets, progress=False)  # fmt: skip
         limits = batchapi.Limits(max_requests=max_requests, max_bytes=max_bytes)
@@ -378,7 +233,7 @@ def batch_api_submit(
 @click.option("--base-url", help="Override the server the batches were sent to.")
 def batch_api_status(state: Path, base_url: str | None) -> None:
     """Retrieve and show the progress of a submitted run."""
-    with _friendly_errors():
+    with friendly_errors():
         loaded = batchapi.load_state(state)
         settings = batchapi.settings_for(loaded, base_url=base_url)
         click.echo(batchapi.describe(batchapi.refresh(loaded, state, settings)))
@@ -389,7 +244,7 @@ def batch_api_status(state: Path, base_url: str | None) -> None:
 @click.option("--base-url", help="Override the server the batches were sent to.")
 def batch_api_cancel(state: Path, base_url: str | None) -> None:
     """Cancel the run's unfinished batches (collect then repairs or records the rest)."""
-    with _friendly_errors():
+    with friendly_errors():
         settings = batchapi.settings_for(batchapi.load_state(state), base_url=base_url)
         click.echo(batchapi.describe(batchapi.cancel(state, settings)))
 
@@ -425,7 +280,7 @@ def batch_api_collect(
     retry_errors: bool, no_cache: bool, stats_json: Path | None,
 ) -> None:  # fmt: skip
     """Validate the answers and write one row per article into OUTPUT JSONL."""
-    with _friendly_errors():
+    with friendly_errors():
         options = BatchOptions(force=force, retry_errors=retry_errors, use_cache=not no_cache,
                                stats_json=stats_json, progress=False)  # fmt: skip
         stats = batchapi.collect(
@@ -439,7 +294,7 @@ def batch_api_collect(
 
 
 @cli.group(name="eval", invoke_without_command=True)
-@_log_options
+@log_options
 @click.option(
     "--fixtures",
     type=click.Path(file_okay=False, path_type=Path),
@@ -454,7 +309,7 @@ def batch_api_collect(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also record this run as the baseline FILE for its backend.",
 )
-@_model_options
+@model_options
 @click.pass_context
 def eval_(
     ctx: click.Context,
@@ -469,8 +324,8 @@ def eval_(
     """Score a backend and prompt version against the hand-labelled fixtures."""
     if ctx.invoked_subcommand is not None:
         return
-    with _friendly_errors():
-        settings = _settings(**kwargs)
+    with friendly_errors():
+        settings = settings_from(**kwargs)
         report = run_eval(
             fixtures,
             settings,
@@ -484,12 +339,12 @@ def eval_(
 
 
 @eval_.command(name="compare")
-@_log_options
+@log_options
 @click.argument("run_a", type=click.Path(path_type=Path))
 @click.argument("run_b", type=click.Path(path_type=Path))
 def eval_compare(run_a: Path, run_b: Path) -> None:
     """Print the metric differences between two eval runs (report.json or their folders)."""
-    with _friendly_errors():
+    with friendly_errors():
         click.echo(compare_runs(run_a, run_b))
 
 
