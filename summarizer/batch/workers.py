@@ -91,7 +91,7 @@ class WorkerPool:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "summarizer.batch.workers",
+                "summarizer.batch.worker_process",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 env=env,
@@ -299,11 +299,7 @@ async def _serve() -> int:
 
 
 def main() -> None:
-    """Entry point of a worker process (`python -m summarizer.batch.workers`)."""
+    """Entry point of a worker process (run by `python -m summarizer.batch.worker_process`)."""
     configure_logging()  # the child's stderr is the user's terminal: the same quiet rules
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(_serve()))
-
-
-if __name__ == "__main__":
-    main()

@@ -115,3 +115,20 @@ def test_sigkill_halfway_then_rerun_gives_every_id_once(tmp_path: Path, workers:
     assert redone == N - len(survived)
     assert f"{len(survived)} skipped" in rerun.stderr
     assert "partial last line" in rerun.stderr
+
+
+def test_worker_children_leave_the_terminal_to_the_summary(tmp_path: Path) -> None:
+    """The children share the user's stderr: a clean run shows the end-of-run summary only
+    (once, `python -m` on a module the package had imported printed a RuntimeWarning per child).
+    """
+    src, out = write_jsonl(tmp_path / "in.jsonl", 20), tmp_path / "out.jsonl"
+    with FakeOpenAIServer() as server:
+        done = subprocess.run(
+            batch_command(src, out, server.url, 2), env=child_env(), cwd=tmp_path,
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("batch: 20 articles"), done.stderr
+    assert all(line.startswith("  ") for line in lines[1:]), done.stderr
+    assert len(complete_lines(out)) == 20

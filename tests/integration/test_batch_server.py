@@ -281,7 +281,9 @@ def _is_worker_of(pid: int, parent: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    return int(stat[1]) == parent and b"summarizer.batch.workers" in cmdline and stat[0] != "Z"
+    return (
+        int(stat[1]) == parent and b"summarizer.batch.worker_process" in cmdline and stat[0] != "Z"
+    )
 
 
 # ---------------------------------------------------------------- resume and cache
