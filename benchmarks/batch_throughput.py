@@ -196,6 +196,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for workers, concurrency, n, ok, wall, rate, steady, ideal in rows:
         tail = f"{100 * steady / ideal:.0f}%" if workers > 1 else ""
+        if workers > 1 and ok / steady < wall / 2:  # start-up over half the wall time
+            tail = "(start-up dominates)"
         if args.engine == "ray":
             tail = f"{steady:.1f}"  # seconds until the first row
         print(
