@@ -78,6 +78,35 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def decode_labelled(data: bytes, *, article_id: str | None, what: str) -> str | int:
+    """The text when the bytes say what they are, else where UTF-8 first fails.
+
+    What says itself: a UTF-16 or UTF-32 byte-order mark (decoded as announced; wrong bytes
+    after it raise InputError) or valid UTF-8 (with or without BOM). NUL bytes without a
+    mark mean binary content: InputError. Otherwise the offset of the first byte that is not
+    UTF-8, for the caller's own fallback (charset detection; for HTML, its declared charset).
+    `what` names the input in messages ("input", "HTML input").
+    """
+    marked = bom_encoding(data)
+    if marked is not None:
+        try:
+            return data.decode(marked)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{what} starts with a {marked.upper()} byte-order mark but is not valid "
+                f"{marked.upper()} (byte {exc.start})",
+                article_id=article_id,
+            ) from None
+    if b"\x00" in data[:65536]:
+        raise InputError(
+            f"{what} looks binary (contains NUL bytes), not text", article_id=article_id
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return exc.start
+
+
 def decode_bytes(data: bytes, *, article_id: str | None = None) -> tuple[str, str | None]:
     """Decode input bytes; return the text and a note when it was not clean UTF-8.
 
@@ -87,22 +116,10 @@ def decode_bytes(data: bytes, *, article_id: str | None = None) -> tuple[str, st
     detection, and the note says so, so the caller can flag it instead of hiding it.
     Binary content raises InputError.
     """
-    marked = bom_encoding(data)
-    if marked is not None:
-        try:
-            return data.decode(marked), None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"input starts with a {marked.upper()} byte-order mark but is not valid "
-                f"{marked.upper()} (byte {exc.start})",
-                article_id=article_id,
-            ) from None
-    if b"\x00" in data[:65536]:
-        raise InputError("input looks binary (contains NUL bytes), not text", article_id=article_id)
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
+    got = decode_labelled(data, article_id=article_id, what="input")
+    if isinstance(got, str):
+        return got, None
+    first_bad = got
     best = from_bytes(data).best()
     if best is not None and best.encoding not in {"utf_8", "utf-8"}:
         text = str(best)

@@ -18,7 +18,7 @@ from trafilatura.utils import decode_file, load_html
 
 from ..errors import InputError
 from ..metadata import extract_from_tree
-from .article import DEFAULT_MAX_INPUT_CHARS, Article, bom_encoding
+from .article import DEFAULT_MAX_INPUT_CHARS, Article, decode_labelled
 
 # An lxml.html element; typed loosely so that no lxml stubs are needed.
 HtmlElement = Any
@@ -71,22 +71,10 @@ def decode_html(data: bytes, *, article_id: str | None = None) -> tuple[str, str
 
     Returns the text and, when the page was not clean UTF-8, a note saying how it was decoded.
     """
-    marked = bom_encoding(data)
-    if marked is not None:  # UTF-16/32 announced by a byte-order mark: decode as announced
-        try:
-            return data.decode(marked), None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"HTML input starts with a {marked.upper()} byte-order mark but is not valid "
-                f"{marked.upper()} (byte {exc.start})",
-                article_id=article_id,
-            ) from None
-    if b"\x00" in data[:65536]:
-        raise InputError("HTML input looks binary (contains NUL bytes)", article_id=article_id)
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
+    got = decode_labelled(data, article_id=article_id, what="HTML input")
+    if isinstance(got, str):
+        return got, None
+    first_bad = got
     declared = _META_CHARSET.search(data[:8192])
     if declared:
         name = declared.group(1).decode("ascii", "replace")
