@@ -173,57 +173,27 @@ def _shop_lines(page: Page, taken: set[int]) -> list[int]:
     return out
 
 
+def _spam(a: int, b: int, why: str) -> Finding:
+    """A link-spam warning over 0-based lines a..b that removes them from the clean text."""
+    return Finding(FlagKind.link_spam, Severity.warning, a + 1, b + 1, why, True)
+
+
 def detect(page: Page) -> list[Finding]:
     """Link-spam findings: warnings that remove the listed lines."""
     out: list[Finding] = []
     taken: set[int] = set()
     for a, b, pairs in _doubled_titles(page):
-        out.append(
-            Finding(
-                FlagKind.link_spam,
-                Severity.warning,
-                a + 1,
-                b + 1,
-                f"list of {pairs} link titles, each repeated twice (link cards), not article text",
-                True,
-            )
-        )
+        out.append(_spam(a, b, f"list of {pairs} link titles, each repeated twice (link cards), "
+                               "not article text"))  # fmt: skip
         taken.update(range(a, b + 1))
     for a, b, n in _related_lists(page, taken):
-        out.append(
-            Finding(
-                FlagKind.link_spam,
-                Severity.warning,
-                a + 1,
-                b + 1,
-                f"'related / read more' box with {n} link titles, not article text",
-                True,
-            )
-        )
+        out.append(_spam(a, b, f"'related / read more' box with {n} link titles, not article text"))
         taken.update(range(a, b + 1))
     inline = _inline_links(page, taken)
     for a, b in runs(inline, page):
-        out.append(
-            Finding(
-                FlagKind.link_spam,
-                Severity.warning,
-                a + 1,
-                b + 1,
-                "labelled link to another story ('Read more:', 'Related:', 'Also on ...'), "
-                "not article text",
-                True,
-            )
-        )
+        out.append(_spam(a, b, "labelled link to another story ('Read more:', 'Related:', "
+                               "'Also on ...'), not article text"))  # fmt: skip
     taken.update(inline)
     for a, b in runs(_shop_lines(page, taken), page):
-        out.append(
-            Finding(
-                FlagKind.link_spam,
-                Severity.warning,
-                a + 1,
-                b + 1,
-                "product / shop link, not article text",
-                True,
-            )
-        )
+        out.append(_spam(a, b, "product / shop link, not article text"))
     return out
