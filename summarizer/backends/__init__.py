@@ -13,5 +13,8 @@ __all__ = ["Backend", "BaseBackend", "Generation", "GenerationRequest", "make_ba
 def make_backend(settings: Settings) -> Backend:
     """The backend the settings select (loading a model waits for the first call)."""
     if settings.resolved_backend == "local":
-        return LocalBackend(settings)
+        local = LocalBackend(settings)
+        if settings.resolved_mode != "extractive" or settings.resolved_article_type_judge == "llm":
+            local.require_model()  # it will be called: a missing model is an error now
+        return local
     return OpenAIBackend(settings)

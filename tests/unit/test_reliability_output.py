@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from summarizer.batch.output import OutputFile
 from summarizer.cli import cli
 from summarizer.errors import ConfigError, OutputError
 from tests.unit.test_batch_runner import StandIn, corpus, read_out
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(inputs: list[Path], out: Path, **options: Any) -> Any:
@@ -118,15 +122,24 @@ def test_dash_means_stdout(
 
 
 def test_cli_dash_writes_rows_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
+    """A real process: rows go to file descriptor 1 (CliRunner's capture depends on the click
+    version: 8.3.3's stand-in stdout reports the real descriptor), the summary to stderr."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "x", "text": ""}\n')  # an input error: no model needed
-    result = CliRunner().invoke(
-        cli, ["batch", str(src), "-o", "-", "--backend", "openai",
-              "--base-url", "http://127.0.0.1:9/v1", "--no-cache"],
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "test-key",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "summarizer", "batch", str(src), "-o", "-", "--backend", "openai",
+         "--base-url", "http://127.0.0.1:9/v1", "--no-cache", "--no-progress"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )  # fmt: skip
-    assert result.exit_code == 1, result.output
-    assert json.loads(result.stdout.splitlines()[0])["id"] == "x"
-    assert "batch: 1 articles" in result.stderr
+    assert done.returncode == 1, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], r["status"]) for r in rows] == [("x", "error")]
+    assert "\nbatch: 1 articles" in done.stderr, done.stderr  # after the failed article's line
 
 
 def test_a_folder_as_output_is_a_config_error(tmp_path: Path) -> None:
