@@ -174,3 +174,28 @@ def test_kinds_of_removed_lines_follow_place_and_shape() -> None:
     ]
     # ... and legal sentences are not.
     assert kinds(page, [10, 11], lo, hi, rank) == [FlagKind.navigation_boilerplate] * 2
+
+
+def test_the_headline_is_kept_above_a_kept_photo_caption() -> None:
+    paragraph = (
+        "The council said on Monday that the new library would open in the spring, after "
+        "two years of building work and a long argument about the cost of the project."
+    )
+    lines = [
+        "Menu",  # 0
+        "Library to open in the spring",  # 1
+        "Updated Nov 19, 6:55 AM",  # 2
+        "The old reading room is seen from the gallery.",  # 3: caption, kept by the decoder
+        "By Jane Doe",  # 4
+        paragraph,  # 5
+    ]
+    page = Page("\n".join(lines))
+    article = [False, False, False, True, False, True]
+    line_model._keep_headline(page, {0}, article)
+    assert article == [False, True, False, True, False, True]
+    # A kept line above the article that is not a caption (a standfirst without a full
+    # stop) is taken as the headline already there: nothing above it is added.
+    lines[3] = "A new home for the town's books after two years of building work"
+    article = [False, False, False, True, False, True]
+    line_model._keep_headline(Page("\n".join(lines)), {0}, article)
+    assert article == [False, False, False, True, False, True]
