@@ -51,8 +51,10 @@ def _menu_short(page: Page, i: int) -> bool:
     return not (_BYLINE.match(s) or _DATE.search(s))
 
 
-def _body(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:
-    """0-based first and last line of the maximum-sum segment of non-blank lines."""
+def body_span(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:
+    """0-based first and last line of the maximum-sum segment of non-blank lines: prose lines
+    score their words (capped), other lines a small penalty, page-frame lines a large one.
+    The line classifier reads the same span as a feature."""
     best = cur = 0.0
     best_span: tuple[int, int] | None = None
     start = -1
@@ -83,7 +85,7 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
     """
     if page.main is not None:
         return []
-    body = _body(page, removed, frame)
+    body = body_span(page, removed, frame)
     if body is None:
         return []
     first, last = body

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from .base import Page, count_sentence_ends, ends_sentence
+from .frame import body_span
 
 BYLINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af|written by|posted by|reporting by|author:)\s+\S",
@@ -102,27 +103,6 @@ def _run_lengths(flags: Sequence[bool]) -> list[int]:
     return out
 
 
-def _body_span(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:
-    """0-based first and last line of the maximum-sum prose segment (as in frame.py)."""
-    best = cur = 0.0
-    span: tuple[int, int] | None = None
-    start = -1
-    for i in page.nonblank:
-        if i in frame:
-            score = -12.0
-        elif i in removed or not page.prose[i]:
-            score = -3.0
-        else:
-            score = float(min(page.n_words[i], 80))
-        if cur <= 0:
-            cur, start = score, i
-        else:
-            cur += score
-        if cur > best:
-            best, span = cur, (start, i)
-    return span
-
-
 def features(page: Page, removed: set[int], frame: set[int]) -> list[list[float]]:
     """One feature vector (in FEATURES order) per non-blank line of the page.
 
@@ -192,7 +172,7 @@ def columns(page: Page, removed: set[int], frame: set[int]) -> dict[str, Sequenc
     pw = _prefix(words)
     pp = _prefix([w if p else 0 for w, p in zip(words, prose, strict=True)])
 
-    span = _body_span(page, removed, frame)
+    span = body_span(page, removed, frame)
     b0, b1 = (nb.index(span[0]), nb.index(span[1])) if span is not None else (-1, -1)
 
     # Stretches of non-prose lines: the longest passed, and how many of 4+ lines, on the way
