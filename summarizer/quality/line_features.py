@@ -85,21 +85,26 @@ def _prefix(values: Sequence[float]) -> list[float]:
     return list(itertools.accumulate(values, initial=0.0))
 
 
+def _true_runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """The maximal runs of True values, as half-open (start, end) index pairs."""
+    out: list[tuple[int, int]] = []
+    start = -1
+    for i, flag in enumerate(flags):
+        if flag and start < 0:
+            start = i
+        elif not flag and start >= 0:
+            out.append((start, i))
+            start = -1
+    if start >= 0:
+        out.append((start, len(flags)))
+    return out
+
+
 def _run_lengths(flags: Sequence[bool]) -> list[int]:
     """For each position, the length of the run of True values it belongs to (0 if False)."""
-    m = len(flags)
-    out = [0] * m
-    k = 0
-    while k < m:
-        if not flags[k]:
-            k += 1
-            continue
-        j = k
-        while j < m and flags[j]:
-            j += 1
-        for x in range(k, j):
-            out[x] = j - k
-        k = j
+    out = [0] * len(flags)
+    for k, j in _true_runs(flags):
+        out[k:j] = [j - k] * (j - k)
     return out
 
 
@@ -198,17 +203,7 @@ def columns(page: Page, removed: set[int], frame: set[int]) -> dict[str, Sequenc
             gap_count[k] = n_gaps
 
     # The core: runs of 3+ consecutive prose lines (else the run with the most words).
-    prose_runs: list[tuple[int, int]] = []
-    k = 0
-    while k < m:
-        if not prose[k]:
-            k += 1
-            continue
-        j = k
-        while j < m and prose[j]:
-            j += 1
-        prose_runs.append((k, j))
-        k = j
+    prose_runs = _true_runs(prose)
     core_runs = [r for r in prose_runs if r[1] - r[0] >= 3]
     if not core_runs and prose_runs:
         core_runs = [max(prose_runs, key=lambda r: sum(words[r[0] : r[1]]))]
