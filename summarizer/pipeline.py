@@ -220,6 +220,7 @@ class Pipeline:
             sentences=sentences,
             title=article.title or title_line(lines, kept, skip=_metadata_lines(text_source)),
             source=source,
+            lines=lines,
         )
 
     def _fit_context(

@@ -17,3 +17,4 @@ class Prepared:
     sentences: list[Sentence]
     title: str | None
     source: SourceMetadata
+    lines: list[str]  # the input's lines, as flag and sentence line numbers count them
