@@ -143,7 +143,8 @@ def _sentence_of(quote: str | None, sentences: list[Sentence]) -> int | None:
         return None
     norm = normalize_quote(quote)
     for s in sentences:
-        if norm in normalize_quote(s.text) or normalize_quote(s.text) in norm:
+        text = normalize_quote(s.text)
+        if norm in text or text in norm:
             return s.id
     return None
 
