@@ -34,8 +34,10 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash)-", re.IGNORECASE)
 _INSTITUTION_HEADS = GENERIC_HEADS | frozenset(
     """ministry minister president consulate embassy officials diplomats military troops
-    forces leadership spokesperson spokesman state""".split()
+    forces leadership spokesperson spokesman state administration authorities""".split()
 )
+# Heads of a governing body: "Assad's regime" is Assad, "the Syrian government" Syria.
+_RULING_HEADS = frozenset("regime government administration authorities leadership".split())
 _SCOPE_WORDS = SCOPE_BLOCKERS | frozenset(
     "undermining undermine undermines threatening targeting violating against".split()
 )
@@ -56,14 +58,33 @@ def name_words(name: str) -> list[str]:
 
 def entity_key(name: str) -> str:
     """One key per actor: a country by any of its names ("Tehran" -> iran), else the last
-    word without an Arabic article prefix ("Bashar al-Assad" and "Assad's" -> assad)."""
+    word without an Arabic article prefix ("Bashar al-Assad" and "Assad's" -> assad).
+
+    An institution is keyed with its owner, not by its head noun alone, which would make
+    "the Syrian army" and "the Russian army" one actor (a stance of one toward the other was
+    then dropped as a self-stance): "Syrian army" -> "syria army", "Iran's Foreign Ministry"
+    -> "iran foreign ministry". A governing body stands for whoever it belongs to, so that a
+    stance toward "Assad's regime" and one toward "Assad" are one pair, not two: "Assad
+    regime" -> assad, "the Syrian government" -> syria.
+    """
     country = country_of(name)
     if country:
         return country.lower()
     words = name_words(name)
     if not words:
         return _plain(name).strip()
-    last = _ARTICLE_PREFIX.sub("", words[-1])
+    if len(words) >= 2 and words[-1] in _INSTITUTION_HEADS:
+        if words[-1] in _RULING_HEADS:
+            return entity_key(" ".join(words[:-1]))
+        table = country_of_word()
+        owner = [_strip_article(table.get(w, w).lower()) for w in words[:-1]]
+        return " ".join([*owner, words[-1]])
+    return _strip_article(words[-1])
+
+
+def _strip_article(word: str) -> str:
+    """"al-assad" -> "assad" (the Arabic article, attached or not)."""
+    last = _ARTICLE_PREFIX.sub("", word)
     return last.split("-")[-1] if last.startswith(("al-", "el-")) else last
 
 

@@ -276,6 +276,27 @@ def test_self_stance() -> None:
     assert not self_stance("Pezeshkian", "Syria", affiliations)
 
 
+def test_institutions_of_different_owners_are_different_actors() -> None:
+    # Keyed by the head noun alone, both armies were one actor and the stance was dropped
+    # as a self-stance.
+    assert not self_stance("the Russian army", "the Syrian army")
+    assert not self_stance("Iraqi government", "Syrian government")
+    assert self_stance("Iran", "the Iranian government")
+    s = sents("The Russian army backed the Syrian army in Aleppo.")
+    assert pairs(actor_stances(s)) == {("Russian army", "Syrian army", "supportive")}
+
+
+def test_a_ruling_body_and_its_owner_are_one_pair() -> None:
+    # "Assad's regime" is Assad: one stance of Iran toward him, not two.
+    s = sents(
+        "Iran has been the main backer of Assad's regime since 2011.",
+        "Iran strongly supports Assad, its officials said on Monday.",
+    )
+    found = actor_stances(s)
+    assert [(j.holder, j.label) for j in found] == [("Iran", "supportive")]
+    assert found[0].target in {"Assad's regime", "Assad"}
+
+
 def test_evidence_problem_reasons() -> None:
     good = "Iran and Russia have been the main supporters of Assad's regime."
     assert evidence_problem("Iran", "Bashar al-Assad", good) is None
