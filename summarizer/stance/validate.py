@@ -83,7 +83,7 @@ def entity_key(name: str) -> str:
 
 
 def _strip_article(word: str) -> str:
-    """"al-assad" -> "assad" (the Arabic article, attached or not)."""
+    """The word without an Arabic article prefix: "al-assad" -> "assad"."""
     last = _ARTICLE_PREFIX.sub("", word)
     return last.split("-")[-1] if last.startswith(("al-", "el-")) else last
 
