@@ -161,6 +161,27 @@ class OutputFile:
                 f"cannot write to the output {self.display_name}: {_describe(exc)}"
             ) from None
 
+    def notes(self) -> list[str]:
+        """What opening the output did that the run's summary should say: a torn last row
+        dropped, blank lines removed, or rows streamed without resume and compaction. Both
+        engines (in-process and Ray) report the same notes."""
+        out: list[str] = []
+        if self.stream:
+            what = "standard output" if self.display_name == "<stdout>" else self.display_name
+            out.append(
+                f"rows were streamed to {what}: no resume and no compaction (use a regular "
+                "file as --output for those)"
+            )
+            return out
+        if self.index.repaired_bytes:
+            out.append(
+                f"dropped a partial last line ({self.index.repaired_bytes:,} bytes) "
+                "left by an interrupted run"
+            )
+        if self.index.invalid_lines:
+            out.append(f"{self.index.invalid_lines:,} blank lines in the output were removed")
+        return out
+
     def compact(self) -> int:
         """Drop superseded rows (regular files only, lock still held); returns lines dropped."""
         if self.stream or not self.index.stale_lines:

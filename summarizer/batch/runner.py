@@ -109,19 +109,7 @@ async def arun_batch(
             shard=options.shard,
         )
         index = out.index
-        if index.repaired_bytes:
-            stats.notes.append(
-                f"dropped a partial last line ({index.repaired_bytes:,} bytes) "
-                "left by an interrupted run"
-            )
-        if index.invalid_lines:
-            stats.notes.append(f"{index.invalid_lines:,} blank lines in the output were removed")
-        if out.stream:
-            what = "standard output" if out.display_name == "<stdout>" else out.display_name
-            stats.notes.append(
-                f"rows were streamed to {what}: no resume and no compaction (use a regular "
-                "file as --output for those)"
-            )
+        stats.notes.extend(out.notes())
         events.emit(
             "resume.scan",
             f"{len(index):,} rows already in {out.display_name}",

@@ -245,8 +245,7 @@ def run_batch_ray(
         # compacted under the lock; a stream (stdout, a pipe) is written without resume.
         with OutputFile(output) as out:
             index = None if out.stream else out.index
-            if index is not None and index.repaired_bytes:
-                stats.notes.append(f"dropped a partial last line ({index.repaired_bytes:,} bytes)")
+            stats.notes.extend(out.notes())
             items = iter_inputs(inputs, output=None if out.stream else output)
             work = plan(items, fingerprint=fingerprint, options=options,
                         max_chars=settings.max_input_chars, stats=stats, index=index)  # fmt: skip

@@ -69,6 +69,25 @@ def test_an_output_of_ours_is_still_resumed(tmp_path: Path) -> None:
     assert again.skipped == 3 and len(read_out(out)) == 3
 
 
+def test_opening_an_output_says_what_it_repaired(tmp_path: Path) -> None:
+    # One list of notes for both engines (the Ray engine once reported the torn row only).
+    src, out = corpus(tmp_path / "in.jsonl", 3), tmp_path / "out.jsonl"
+    run([src], out)
+    with open(out, "ab") as handle:
+        handle.write(b'\n\n{"id": "torn", "sta')  # two blank lines, then a torn row
+    again = run([src], out)
+    assert again.skipped == 3 and len(read_out(out)) == 3
+    assert again.notes[:2] == [
+        "dropped a partial last line (19 bytes) left by an interrupted run",
+        "2 blank lines in the output were removed",
+    ]
+    with OutputFile(Path(os.devnull)) as stream:
+        assert stream.notes() == [
+            f"rows were streamed to {os.devnull}: no resume and no compaction "
+            "(use a regular file as --output for those)"
+        ]
+
+
 # ------------------------------------------------------------ 2. outputs that are not files
 
 
