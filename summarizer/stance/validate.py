@@ -63,9 +63,9 @@ def entity_key(name: str) -> str:
     An institution is keyed with its owner, not by its head noun alone, which would make
     "the Syrian army" and "the Russian army" one actor (a stance of one toward the other was
     then dropped as a self-stance): "Syrian army" -> "syria army", "Iran's Foreign Ministry"
-    -> "iran foreign ministry". A governing body stands for whoever it belongs to, so that a
-    stance toward "Assad's regime" and one toward "Assad" are one pair, not two: "Assad
-    regime" -> assad, "the Syrian government" -> syria.
+    -> "iran ministry" ("foreign" goes with the titles). A governing body stands for whoever
+    it belongs to, so that a stance toward "Assad's regime" and one toward "Assad" are one
+    pair, not two: "Assad regime" -> assad, "the Syrian government" -> syria.
     """
     country = country_of(name)
     if country:
@@ -73,9 +73,9 @@ def entity_key(name: str) -> str:
     words = name_words(name)
     if not words:
         return _plain(name).strip()
+    if len(words) >= 2 and words[-1] in _RULING_HEADS:
+        return entity_key(" ".join(words[:-1]))
     if len(words) >= 2 and words[-1] in _INSTITUTION_HEADS:
-        if words[-1] in _RULING_HEADS:
-            return entity_key(" ".join(words[:-1]))
         table = country_of_word()
         owner = [_strip_article(table.get(w, w).lower()) for w in words[:-1]]
         return " ".join([*owner, words[-1]])
