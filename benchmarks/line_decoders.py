@@ -27,7 +27,7 @@ import argparse
 import dataclasses
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -36,22 +36,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "training"))
 
-from extraction_devset import gold_lines, long_gold_lost, page_scores, summarise  # noqa: E402
+from extraction_devset import gold_lines  # noqa: E402
 from train_lines import (  # noqa: E402
     DEFAULT_DEVSET,
+    Decoder,
     PageData,
+    choose,
     choose_params,
+    exact_scores,
     fit,
     folds_of,
     inner_probs,
     load_pages,
 )
 
-from summarizer.quality import analyze_quality  # noqa: E402
 from summarizer.quality import lines as line_model  # noqa: E402
 
-Decoder = Callable[[Sequence[float], Sequence[int]], list[bool]]
-RECALL_FLOOR = 0.955
 BIASES = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 
 
@@ -91,37 +91,6 @@ def with_decoder(model: line_model.LineModel, decoder: Decoder | None) -> Decode
     return DecodedModel(**fields, decoder=decoder)
 
 
-def run(
-    pages: list[PageData], model_of: Mapping[str, line_model.LineModel]
-) -> tuple[float, float, float, int]:
-    """P, R, F1 and long gold lines lost, each page through analyze_quality with its model."""
-    pairs = []
-    lost = 0
-    for p in pages:
-        with line_model.using_model(model_of[p.key]):
-            clean = analyze_quality(p.text).clean_text
-        pairs.append(page_scores(p.gold, clean))
-        lost += long_gold_lost(p.lines, p.gold, clean)[0]
-    precision, recall, f1 = summarise(pairs)
-    return precision, recall, f1, lost
-
-
-def approx(
-    pages: list[PageData], probs: dict[str, list[float]], decoder: Decoder
-) -> tuple[float, float]:
-    """Inner-fold recall and F1 of a decoder (the training script's approximation)."""
-    pairs = []
-    for p in pages:
-        drop: set[int] = set()
-        if p.gated:
-            keep = decoder(probs[p.key], p.words)
-            drop = {i + 1 for i, a in zip(p.nonblank, keep, strict=True) if not a}
-        text = "\n".join(p.lines[n - 1] for n in p.kept if n not in drop)
-        pairs.append(page_scores(p.gold, text))
-    _, recall, f1 = summarise(pairs)
-    return recall, f1
-
-
 def fold_models(
     pages: list[PageData], k: int, seed: int, params: tuple[float, float] = (6.0, 5.0)
 ) -> dict[str, line_model.LineModel]:
@@ -142,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     pages = load_pages(args.devset)
     seed = args.seed
-    rows: list[tuple[str, tuple[float, float, float, int]]] = []
+    rows: list[tuple[str, tuple[tuple[float, float, float], int, int]]] = []
 
     shipped: dict[str, line_model.LineModel] = {}
     stretch: dict[str, line_model.LineModel] = {}
@@ -153,19 +122,17 @@ def main() -> None:
         inner = inner_probs(train, 5, seed)
         model = fit(train, choose_params(train, inner), {})
         shipped.update(dict.fromkeys(keys, model))
-        scored = [(approx(train, inner, partial(one_stretch, bias=b)), b) for b in BIASES]
-        ok = [(f1, b) for (recall, f1), b in scored if recall >= RECALL_FLOOR]
-        bias = max(ok)[1] if ok else max((recall, b) for (recall, _), b in scored)[1]
+        bias = choose(train, inner, [(b, partial(one_stretch, bias=b)) for b in BIASES])
         chosen.append(bias)
         stretch.update(dict.fromkeys(keys, with_decoder(model, partial(one_stretch, bias=bias))))
     rows.append(("shipped: two-state decoder, parameters chosen inside each training fold",
-                 run(pages, shipped)))  # fmt: skip
+                 exact_scores(pages, shipped)))  # fmt: skip
     base = fold_models(pages, 5, seed)
     for bias in (3.0, 4.0, 5.0):
         fixed = {k: with_decoder(m, partial(one_stretch, bias=bias)) for k, m in base.items()}
-        rows.append((f"one stretch, bias {bias:g} fixed for all folds", run(pages, fixed)))
+        rows.append((f"one stretch, bias {bias:g} fixed for all folds", exact_scores(pages, fixed)))
     rows.append((f"one stretch, bias chosen inside each training fold ({chosen})",
-                 run(pages, stretch)))  # fmt: skip
+                 exact_scores(pages, stretch)))  # fmt: skip
 
     gold_only = []
     for p in pages:
@@ -174,17 +141,19 @@ def main() -> None:
     plain = fold_models(gold_only, 5, seed)
     for bias in (1.0, 2.0, 3.0):
         fixed = {k: with_decoder(m, partial(one_stretch, bias=bias)) for k, m in plain.items()}
-        rows.append((f"one stretch, no headline label, bias {bias:g} fixed", run(pages, fixed)))
+        rows.append(
+            (f"one stretch, no headline label, bias {bias:g} fixed", exact_scores(pages, fixed))
+        )
 
-    rows.append(("two-state decoder (6, 5), 5-fold (36 training pages)", run(pages, base)))
+    rows.append(("two-state decoder (6, 5), 5-fold (36 training pages)", exact_scores(pages, base)))
     loo = fold_models(pages, len(pages), seed)
     rows.append(("two-state decoder (6, 5), leave-one-page-out (44 training pages)",
-                 run(pages, loo)))  # fmt: skip
+                 exact_scores(pages, loo)))  # fmt: skip
 
     print(f"Devset: {args.devset} ({len(pages)} pages), plain visible text, out of fold\n")
     print("| variant | precision | recall | F1 | 12+-word gold lines lost |")
     print("|---|---:|---:|---:|---:|")
-    for name, (precision, recall, f1, lost) in rows:
+    for name, ((precision, recall, f1), lost, _) in rows:
         print(f"| {name} | {precision:.3f} | {recall:.3f} | {f1:.3f} | {lost} |")
 
 

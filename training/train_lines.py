@@ -40,8 +40,10 @@ import json
 import math
 import random
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,6 +68,9 @@ C = 1.0
 MIN_REMOVED = line_model.MIN_REMOVED
 KEEP_ABOVE = 0.6
 RECALL_FLOOR = 0.955
+# Article (True) / frame for each line, from the line probabilities and word counts.
+Decoder = Callable[[Sequence[float], Sequence[int]], list[bool]]
+Param = TypeVar("Param", float, tuple[float, float])
 # (switch_cost, article_bias) pairs for the sequence decoder.
 GRID = [(s, b) for s in (1.0, 2.0, 3.0, 4.0, 6.0) for b in (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0)]
 
@@ -172,8 +177,19 @@ def probabilities(model: line_model.LineModel, page: PageData) -> list[float]:
     return [model.probability(r) for r in page.rows]
 
 
+def two_state(params: tuple[float, float]) -> Decoder:
+    """The shipped decoder with these (switch_cost, article_bias): Viterbi, and a line the
+    classifier scores at KEEP_ABOVE or more kept whatever its neighbours."""
+
+    def decode(probs: Sequence[float], words: Sequence[int]) -> list[bool]:
+        article = line_model.viterbi(probs, words, *params)
+        return [a or q >= KEEP_ABOVE for a, q in zip(article, probs, strict=True)]
+
+    return decode
+
+
 def approx_scores(
-    pages: list[PageData], probs: dict[str, list[float]], params: tuple[float, float]
+    pages: list[PageData], probs: dict[str, list[float]], decode: Decoder
 ) -> tuple[float, float, float]:
     """Benchmark P, R, F1 when the decoder's frame lines are dropped from the rules' clean
     text (an approximation of the pipeline: the duplicate pass is not re-run), for choosing
@@ -182,22 +198,28 @@ def approx_scores(
     for p in pages:
         drop: set[int] = set()
         if p.gated:
-            article = line_model.viterbi(probs[p.key], p.words, *params)
-            keep = [a or q >= KEEP_ABOVE for a, q in zip(article, probs[p.key], strict=True)]
+            keep = decode(probs[p.key], p.words)
             drop = {i + 1 for i, a in zip(p.nonblank, keep, strict=True) if not a}
         text = "\n".join(p.lines[n - 1] for n in p.kept if n not in drop)
         pairs.append(page_scores(p.gold, text))
     return summarise(pairs)
 
 
-def choose_params(pages: list[PageData], probs: dict[str, list[float]]) -> tuple[float, float]:
-    """The decoder parameters with the best F1 among those whose recall stays at or above
-    RECALL_FLOOR (recall first); the best recall when none does."""
-    scored = [(approx_scores(pages, probs, params), params) for params in GRID]
-    ok = [(f1, params) for (_, recall, f1), params in scored if recall >= RECALL_FLOOR]
+def choose(
+    pages: list[PageData], probs: dict[str, list[float]], options: Sequence[tuple[Param, Decoder]]
+) -> Param:
+    """The option with the best F1 among those whose recall stays at or above RECALL_FLOOR
+    (recall first); the best recall when none does."""
+    scored = [(approx_scores(pages, probs, decode), param) for param, decode in options]
+    ok = [(f1, param) for (_, recall, f1), param in scored if recall >= RECALL_FLOOR]
     if ok:
         return max(ok)[1]
-    return max((recall, params) for (_, recall, _), params in scored)[1]
+    return max((recall, param) for (_, recall, _), param in scored)[1]
+
+
+def choose_params(pages: list[PageData], probs: dict[str, list[float]]) -> tuple[float, float]:
+    """The decoder parameters of GRID chosen by `choose`."""
+    return choose(pages, probs, [(params, two_state(params)) for params in GRID])
 
 
 def folds_of(pages: list[PageData], k: int, seed: int) -> list[list[PageData]]:
@@ -219,7 +241,7 @@ def inner_probs(pages: list[PageData], k: int, seed: int) -> dict[str, list[floa
 
 
 def exact_scores(
-    pages: list[PageData], model_of: dict[str, line_model.LineModel | None]
+    pages: list[PageData], model_of: Mapping[str, line_model.LineModel | None]
 ) -> tuple[tuple[float, float, float], int, int]:
     """(P, R, F1), long gold lines lost, long gold lines: each page through analyze_quality
     with its model (None: rules only)."""
