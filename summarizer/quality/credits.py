@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, excerpt, runs, wordset
+from .base import Finding, Page, ends_sentence, excerpt, quoted, runs, wordset
 
 _CREDIT_LABEL = (
     r"(?:image|images|photo|photos|photograph|photography|picture|pictures|pic|foto|fotos|"
@@ -90,6 +90,18 @@ _AGENCY_GLUE = frozenset({"with", "mit", "avec", "con", "and", "und", "et", "y"}
 _RUN_IN_LABELS = ("Image", "Photo", "Foto", "Bild", "Picture", "Credit")
 # Text before a run-in credit longer than this may be article prose: kept.
 _MAX_CAPTION_WORDS = 30
+# A news-agency photo caption: a description dated with the weekday and the full date,
+# "... speaks with a business owner during a campaign stop, Tuesday, Nov. 19, 2019, in
+# Columbia, S.C." Article prose names the day alone ("on Tuesday"); when it gives the full
+# date it usually reports speech or plans, hence the verbs that rule a line out.
+_CAPTION_DATE = re.compile(
+    r"(?:,|\bon) (?:mon|tues|wednes|thurs|fri|satur|sun)day,? "
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b",
+    re.IGNORECASE,
+)
+_CAPTION_NOT = re.compile(r"\b(?:said|says|say|will|would|told|according)\b", re.IGNORECASE)
+_CAPTION_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_AGENCY_CAPTION_WORDS = (10, 60)
 _MAX_CREDIT_WORDS = 10
 _EXTRA_AGENCIES = frozenset(
     {
@@ -245,6 +257,17 @@ def detect(page: Page) -> list[Finding]:
                         evidence=excerpt(s, cut, len(s)),
                     )
                 )
+    for i in page.lines_with(_CAPTION_KEYS):
+        s = page.stripped[i]
+        lo, hi = _AGENCY_CAPTION_WORDS
+        if (
+            lo <= page.n_words[i] <= hi
+            and not any(i == j for j, _ in credit_at)
+            and (m := _CAPTION_DATE.search(s)) is not None
+            and not quoted(s, m.start())
+            and _CAPTION_NOT.search(s) is None
+        ):
+            credit_at.append((i, "agency caption"))
     for a, b in runs(url_lines, page):
         out.append(
             Finding(
@@ -288,6 +311,8 @@ def detect(page: Page) -> list[Finding]:
             "name": "photo credit (photographer and agency) under its caption",
             "syndication": "syndication note (where the article was first published)",
             "run-in": "image caption with its photo credit run into it",
+            "agency caption": "image caption in news-agency style (a scene dated with the "
+            "weekday and the full date)",
         }[how]
         if start < i:
             what = "image caption and photo credit"

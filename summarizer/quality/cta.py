@@ -47,12 +47,16 @@ _CTA_MORE = re.compile(
     r"^follow (?:us|[\w.&@-]+(?: [\w.&@-]+)?) on:?$|"
     r"\bdeixe (?:a sua |o seu |suas? |seus? |uma? )(?:d[úu]vidas?|opini[õo]es|coment[áa]rios?|"
     r"resposta|perguntas?)\b|\bobrigad[oa] por compartilhar\b|"
-    r"^(?:baixe|receba|assine|inscreva-se)\b.{0,40}\b(?:e-?book|newsletter|e-?mail|gr[áa]tis)\b",
+    r"^(?:baixe|receba|assine|inscreva-se)\b.{0,40}\b(?:e-?book|newsletter|e-?mail|gr[áa]tis)\b|"
+    # The page telling the reader what to click: "Clique na imagem acima e veja ...".
+    r"^(?:click|clique|cliquez|klicken sie|clicca|kliknij|klik)\b|^(?:haga|haz) clic\b|"
+    r"^tap (?:here|on|the)\b",
     re.IGNORECASE,
 )
 _MORE_KEYS = (
     "share it", "share this", "like this", "follow", "deixe", "obrigado", "obrigada", "baixe",
-    "receba", "assine", "inscreva-se",
+    "receba", "assine", "inscreva-se", "click", "clique", "cliquez", "klicken", "clicca",
+    "kliknij", "klik", "clic", "tap",
 )  # fmt: skip
 # Substrings one of which every match contains: lines without any are not searched.
 _KEYS = (

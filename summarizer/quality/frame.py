@@ -14,6 +14,13 @@ Runs after the other detectors, because it uses what they found:
    share bar, a "Related" box, a menu, a call to action: the footer has started), every
    remaining short line that is not a sentence is footer too.
 
+4. Below the body's last sentence: a list of other stories' titles, without a header to
+   give it away (a "Related" header is the link-spam detector's): 3+ title-shaped lines in
+   a row (4-20 words, no final full stop, no date; up to two short labels between them),
+   each sharing less than half of its words with the body's prose. A list that belongs to
+   the article names what the article is about (a product list) or is dated (tour dates,
+   a calendar).
+
 Sentences are never removed here, and neither are bylines or datelines. With HTML input
 trafilatura has already drawn the frame, so this module does nothing.
 """
@@ -41,6 +48,11 @@ _OTHER = -3
 _REMOVED = -12
 _MENU_BEFORE = 6
 _MENU_AFTER = 8
+_TEASERS_MIN = 3
+_TEASER_WORDS = (4, 20)
+_TEASER_MAX_SHARED = 0.5
+_LABEL_MAX_WORDS = 3
+_LABELS_BETWEEN = 2
 
 
 def _menu_short(page: Page, i: int) -> bool:
@@ -49,6 +61,60 @@ def _menu_short(page: Page, i: int) -> bool:
     if not 0 < page.n_words[i] <= 4 or len(s) > 40 or ends_sentence(s):
         return False
     return not (_BYLINE.match(s) or _DATE.search(s))
+
+
+def _teaser_title(page: Page, i: int) -> bool:
+    """A story title: 4-20 words without a final full stop (a question, an exclamation or
+    a title cut short with an ellipsis count as titles), and without a date: a dated list
+    below an article is its listing (tour dates, a calendar, a schedule)."""
+    lo, hi = _TEASER_WORDS
+    if not lo <= page.n_words[i] <= hi:
+        return False
+    s = page.stripped[i]
+    if _DATE.search(s):
+        return False
+    return not ends_sentence(s) or s.rstrip("\"'”’»)] ")[-1:] in "?!" or s.endswith(("...", "…"))
+
+
+def _sentence(page: Page, i: int) -> bool:
+    """A line of 8+ words that ends a sentence."""
+    return page.n_words[i] >= 8 and ends_sentence(page.stripped[i])
+
+
+def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple[int, int]]:
+    """Lists of other stories' titles below the body (step 4 of the module docstring): the
+    first and last title of each."""
+    below = [i for i in page.nonblank if i > last]
+    if sum(1 for i in below if i not in removed and _teaser_title(page, i)) < _TEASERS_MIN:
+        return []
+    vocab = {
+        w
+        for i in page.nonblank
+        if first <= i <= last and page.prose[i]
+        for w in page.words(i)
+        if len(w) >= 4
+    }
+
+    def foreign(i: int) -> bool:
+        words = [w for w in page.words(i) if len(w) >= 4]
+        shared = sum(1 for w in words if w in vocab)
+        return bool(words) and shared < _TEASER_MAX_SHARED * len(words)
+
+    out: list[tuple[int, int]] = []
+    run: list[int] = []  # the titles of the current list
+    gap = 0  # short lines since its last title
+    for i in [*below, -1]:
+        if i >= 0 and i not in removed and _teaser_title(page, i) and foreign(i):
+            run.append(i)
+            gap = 0
+            continue
+        if i >= 0 and page.n_words[i] <= _LABEL_MAX_WORDS and gap < _LABELS_BETWEEN:
+            gap += 1  # a label, a time or a count between titles
+            continue
+        if len(run) >= _TEASERS_MIN:
+            out.append((run[0], run[-1]))
+        run, gap = [], 0
+    return out
 
 
 def body_span(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:
@@ -109,6 +175,24 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
             close()
     close()
     taken = set(menu)
+    # 4. Other stories' titles below the body.
+    # The titles can close the body themselves: a list of them reads as a hard-wrapped
+    # paragraph when one asks a question. The article ends with its last sentence.
+    end = max(
+        (
+            i
+            for i in page.nonblank
+            if first <= i <= last and i not in removed and _sentence(page, i)
+        ),
+        default=last,
+    )
+    teasers = [
+        i
+        for a, b in _teasers(page, first, end, removed)
+        for i in range(a, b + 1)
+        if page.stripped[i] and i not in removed and i not in taken
+    ]
+    taken.update(teasers)
     # 3. The footer: after the first removed line below the body.
     started = False
     for i in page.nonblank:
@@ -145,5 +229,17 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
             removed=True,
         )
         for a, b in runs(footer, page)
+    )
+    out.extend(
+        Finding(
+            FlagKind.link_spam,
+            Severity.warning,
+            a + 1,
+            b + 1,
+            "list of other stories' titles below the end of the article (they share few "
+            "words with it), not article text",
+            removed=True,
+        )
+        for a, b in runs(teasers, page)
     )
     return out

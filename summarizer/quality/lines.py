@@ -21,15 +21,15 @@ regression over 83 structural features (FEATURES):
 
 Lines are then decoded as a sequence (LineModel.decode: two-state Viterbi), so that a lone
 teaser blurb amid menus goes with its neighbours, and so does a short subheading amid
-paragraphs. Two rules guard the article: a sentence that continues it across furniture the
-rules removed is kept (`_bridge`), and so is the headline above its first sentence
-(`_keep_headline`).
+paragraphs. Rules in line_guards.py guard the article: a sentence that continues it across
+furniture the rules removed is kept (`bridge`), and so are the headline above its first
+sentence and the standfirst under the headline (`keep_headline`).
 
 Weights are trained by `training/train_lines.py` (scikit-learn, a dev dependency) on the
 devset's pages and shipped as JSON in `data/line_model.json`; inference here is plain Python
 (about 3-4 ms for a 5 KB scraped page). The figures the script prints are cross-validated
-across pages (grouped 5-fold, seeded), so they are not memorised pages: F1 0.855 out of fold
-against 0.789 for the rules alone.
+across pages (grouped 5-fold, seeded), so they are not memorised pages: F1 0.880 out of fold
+against 0.817 for the rules alone.
 
 Where it runs: plain-text input only (with HTML, trafilatura has already drawn the frame),
 after the rule detectors, and only on pages that show a page frame (at least MIN_REMOVED
@@ -52,19 +52,13 @@ from pathlib import Path
 from typing import Any
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, runs
+from .base import Finding, Page, runs
 from .line_features import (
-    BRIDGE_MIN_WORDS,
-    BYLINE,
-    CREDIT,
-    DATE,
     FEATURES,
-    HEADLINE_WINDOW,
-    TAIL,
-    TIME,
     columns,
     features,
 )
+from .line_guards import bridge, caption, keep_headline, link_title, meta
 
 MODEL_PATH = Path(__file__).with_name("data") / "line_model.json"
 # Pages where the rule detectors removed fewer lines than this, or shorter than MIN_LINES
@@ -282,92 +276,6 @@ def recording() -> Iterator[list[Recorded]]:
         _RECORDER.reset(token)
 
 
-def _sentence_line(page: Page, i: int) -> bool:
-    """A line of running text: 12+ words ending with sentence punctuation."""
-    return page.n_words[i] >= BRIDGE_MIN_WORDS and ends_sentence(page.stripped[i])
-
-
-def _bridge(page: Page, removed: set[int], article: list[bool]) -> None:
-    """Keep sentences that continue the article, directly or across furniture the rules removed.
-
-    A paragraph after a share bar or an "Advertisement" label, whose last kept line before
-    that furniture is itself an article sentence, is the article going on, not a teaser (a
-    teaser sits under its title). The classifier alone sees "after the article's core" and
-    a share bar, and would drop the closing paragraphs of a short story; on the devset's
-    out-of-fold predictions this rule costs 0.002 F1. The same holds with nothing between:
-    the sentence right after an article sentence goes on with it (a fake author profile
-    appended below an article's last paragraph once made that paragraph look like the end
-    of the page; out of fold, F1 0.855 either way).
-    """
-    nb = page.nonblank
-    for k, i in enumerate(nb):
-        if article[k] or i in removed or not _sentence_line(page, i):
-            continue
-        j = k - 1
-        while j >= 0 and nb[j] in removed:
-            j -= 1
-        if j >= 0 and article[j] and _sentence_line(page, nb[j]):
-            article[k] = True
-
-
-def _keep_headline(page: Page, removed: set[int], article: list[bool]) -> None:
-    """Keep the headline: the title-shaped line just above the article's first sentence.
-
-    Walking up from the first kept sentence of 15+ words, over lines that are furniture
-    (removed by the rules, bylines and datelines, short labels, captions), the first line
-    of 4-25 words without a final full stop is the headline; a kept caption does not stop
-    the walk (the model keeps some: devset-cleveland fixture). The summary needs it (the
-    eval fixtures forbid flagging headlines), even though the benchmark's gold text leaves
-    it out, and on a scraped page it stands alone between a menu and a byline, where the
-    classifier and the decoder would fold it into the frame.
-    """
-    nb = page.nonblank
-    first = next((k for k, i in enumerate(nb) if article[k] and page.n_words[i] >= 15), None)
-    if first is None:
-        return
-    for k in range(first - 1, max(-1, first - HEADLINE_WINDOW), -1):
-        i = nb[k]
-        if article[k] and i not in removed and not _caption(page, i):
-            return  # a kept line above the article: the headline, if any, is kept already
-        if i in removed or _meta(page, i) or page.n_words[i] <= 3 or _caption(page, i):
-            continue
-        s = page.stripped[i]
-        if k > 0 and page.norm(nb[k - 1]) == page.norm(i):
-            continue  # the title printed twice: the first copy is the headline
-        if 4 <= page.n_words[i] <= 25 and (
-            not ends_sentence(s) or s.rstrip(TAIL).endswith(("?", "!"))
-        ):
-            article[k] = True
-        return
-
-
-def _meta(page: Page, i: int) -> bool:
-    """A byline or dateline: "By Jane Doe", "Published 10:02 AM EST Nov 19, 2019"."""
-    s = page.stripped[i]
-    if BYLINE.match(s) is not None:
-        return page.n_words[i] <= 24
-    if page.n_words[i] > 16:
-        return False
-    return DATE.search(s) is not None or TIME.search(s) is not None
-
-
-def _link_title(page: Page, i: int) -> bool:
-    """A story title: 4-20 words without a final full stop, not a byline or dateline."""
-    s = page.stripped[i]
-    if not 4 <= page.n_words[i] <= 20 or _meta(page, i):
-        return False
-    return not ends_sentence(s) or s.rstrip(TAIL).endswith(("?", "!"))
-
-
-def _caption(page: Page, i: int) -> bool:
-    """A photo caption: a sentence of 6+ words ending with a full stop, or a line with a
-    credit in it."""
-    s = page.stripped[i]
-    if page.n_words[i] <= 40 and CREDIT.search(s) is not None:
-        return True
-    return page.n_words[i] >= 6 and s.rstrip(TAIL).endswith(".")
-
-
 def _kinds(page: Page, run: list[int], lo: int, hi: int, rank: dict[int, int]) -> list[FlagKind]:
     """Flag kinds for a run of consecutive removed lines, from where it is and its shape.
 
@@ -384,18 +292,18 @@ def _kinds(page: Page, run: list[int], lo: int, hi: int, rank: dict[int, int]) -
         # A link list below the article: from its first story title to its last one (a
         # byline, date or teaser between titles belongs to the cards); labels and legal
         # lines before and after it are navigation.
-        links = [n for n, i in enumerate(run) if _link_title(page, i)]
+        links = [n for n, i in enumerate(run) if link_title(page, i)]
         if len(links) < 2 or len(links) < 0.25 * (links[-1] - links[0] + 1):
             return [nav] * len(run)
         return [FlagKind.link_spam if links[0] <= n <= links[-1] else nav for n in range(len(run))]
     out = []
     for i in run:
         near = lo < i < hi or 0 < rank[lo] - rank[i] <= 6
-        if _meta(page, i):
+        if meta(page, i):
             out.append(nav)
-        elif near and _caption(page, i):
+        elif near and caption(page, i):
             out.append(FlagKind.media_credit)
-        elif lo < i < hi and _link_title(page, i):
+        elif lo < i < hi and link_title(page, i):
             out.append(FlagKind.link_spam)
         else:
             out.append(nav)
@@ -444,8 +352,8 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
     probs = model.probabilities(cols)
     nb = page.nonblank
     article = model.decode(probs, [page.n_words[i] for i in nb])
-    _bridge(page, removed, article)
-    _keep_headline(page, removed, article)
+    bridge(page, removed, frame, article)
+    keep_headline(page, removed, article)
     drop = [
         k
         for k, i in enumerate(nb)
@@ -477,13 +385,13 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
     for group in groups:
         ks = [by_line[i] for i in group]
         # Bylines and datelines are page metadata, not a defect of the page: info.
-        meta = kinds[group[0]] is FlagKind.navigation_boilerplate and all(
-            _meta(page, i) for i in group
+        metadata = kinds[group[0]] is FlagKind.navigation_boilerplate and all(
+            meta(page, i) for i in group
         )
         out.append(
             Finding(
                 kinds[group[0]],
-                Severity.info if meta else Severity.warning,
+                Severity.info if metadata else Severity.warning,
                 group[0] + 1,
                 group[-1] + 1,
                 _explain(model, cols, ks, max(probs[k] for k in ks)),

@@ -2,8 +2,9 @@
 and product/shop links.
 
 Signals are structural: title-shaped lines (a few words, no final full stop) that come in
-identical pairs, or stand in a list under a "Related" / "Read more" header. A real bulleted
-list inside an article is neither doubled nor under such a header, and is left alone.
+identical pairs, or stand in a list under a "Related" / "Read more" header (as teaser cards
+too: each title with a one-sentence blurb and a time under it). A real bulleted list inside
+an article is neither doubled nor under such a header, and is left alone.
 (Teaser lists in a page footer without such a header are the frame module's business.)
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, runs
+from .base import Finding, Page, count_sentence_ends, ends_sentence, runs
 from .navigation import menu_item, ui_label
+from .navigation_words import COMMENT_FORM
 
 _RELATED_HEADER = re.compile(
     r"^(?:related(?: articles?| stories| posts| news| content| coverage| reading| links| topics)?|"
@@ -21,13 +23,20 @@ _RELATED_HEADER = re.compile(
     r"more (?:from|on|stories|news|like this|in|about)\b.{0,40}|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
     r"recommended(?: for you| stories| reading| articles)?|"
-    r"popular(?: now| stories| posts| articles)?|most (?:read|popular|viewed|shared|watched)|"
-    r"trending(?: now| stories)?|see also|further reading|what to read next|top stories|"
-    r"latest(?: news| stories| articles| posts)?|editor'?s picks|more stories|also read|"
-    r"recent posts|similar articles|weitere artikel|mehr zum thema|"
-    r"das könnte sie auch interessieren|"
-    r"à lire aussi|lire aussi|sur le même sujet|te puede interesar|lee también|leggi anche|"
-    r"leia também|читайте также)\s*:?$",
+    r"popular(?: now| stories| posts| articles)?|"
+    r"most (?:read|popular|viewed|shared|watched)(?: (?:in|on|from) [\w&'’ -]{1,30})?|"
+    r"trending(?: now| stories| news)?|see also|further reading|what to read next|top stories|"
+    r"latest(?: news| stories| articles| posts| videos)?|(?:related|more|top) videos|"
+    r"editor'?s picks|more stories|also read|"
+    r"recent posts|similar articles|weitere artikel|mehr zum thema|ähnliche artikel|"
+    r"meistgelesen|das könnte sie auch interessieren|"
+    r"à lire aussi|lire aussi|sur le même sujet|articles similaires|les plus lus|"
+    r"te puede interesar|también te puede interesar|lee también|artículos relacionados|"
+    r"noticias relacionadas|lo más leído|leggi anche|articoli correlati|i più letti|"
+    r"leia também|artigos relacionados|posts relacionados|notícias relacionadas|"
+    r"você (?:também )?pode gostar|mais lidas|gerelateerde artikelen|meest gelezen|lees ook|"
+    r"czytaj (?:także|też)|podobne artykuły|najczęściej czytane|читайте также|"
+    r"вам (?:также )?может быть интересно|похожие (?:статьи|новости))\s*:?$",
     re.IGNORECASE,
 )
 # An inline link to another story, introduced by a label: "READ MORE: China plague...",
@@ -42,6 +51,8 @@ _RELATED_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _INLINE_MAX_WORDS = 30
+# An ellipsis glued to a word: the end of a title cut to fit a teaser card.
+_CUT_TITLE = re.compile(r"\w(?:\.\.\.|…)$")
 _SHOP = re.compile(
     r"\b(?:add to (?:cart|basket|bag)|buy now|shop now|order now|in stock|out of stock|"
     r"free shipping|free delivery|checkout|% off|on sale|shop the|best price|discount code|"
@@ -57,6 +68,7 @@ _SHOP_KEYS = (
     "¥", "₹", "usd", "eur", "gbp",
 )  # fmt: skip
 _TITLE_MAX_WORDS = 20
+_BLURB_MAX_WORDS = 30
 # Lines in a footer list between titles that may be dates, counts or "5 min read".
 _META_MAX_WORDS = 4
 
@@ -67,6 +79,8 @@ def _title_like(page: Page, i: int) -> bool:
     w = page.n_words[i]
     if not 2 <= w <= _TITLE_MAX_WORDS or len(s) > 200:
         return False
+    if _CUT_TITLE.search(s):  # a title cut to fit its card: "... as Hurri..."
+        return True
     return not ends_sentence(s) or s.rstrip("\"'”’»)] ")[-1:] in "?!"
 
 
@@ -98,6 +112,10 @@ def _stops_list(page: Page, j: int) -> bool:
     """A page-interface label or menu item ("View Comments", "Disclaimer"): a related list
     does not run on past it, so that the footer after it keeps its own kind."""
     norm = page.norm(j)
+    if COMMENT_FORM.search(page.stripped[j]):
+        return True  # the comment form under the box
+    if any(ch.isdigit() for ch in norm):
+        return False  # a card's time or count ("2 hours ago", "12 comments")
     return page.n_words[j] <= 4 and (ui_label(norm) or menu_item(norm) == 2)
 
 
@@ -129,11 +147,16 @@ def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
         end = i
         titles = 0
         last_title = i
-        j = page.next_nonblank(i)
+        first = page.next_nonblank(i)
+        # Teaser cards: the first title has its blurb right under it, and so may every title.
+        cards = first < len(page.lines) and _card(page, first)
+        j = first
         while j < len(page.lines) and j not in used and not _stops_list(page, j):
             if _title_like(page, j) and page.n_words[j] >= 3:
                 titles += 1
                 last_title = j
+            elif cards and _card(page, page.prev_nonblank(j)) and j != first:
+                last_title = j  # the blurb of the card above
             elif not (
                 0 < page.n_words[j] <= _META_MAX_WORDS and not ends_sentence(page.stripped[j])
             ):
@@ -145,6 +168,18 @@ def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
             out.append((i, end, titles))
             used.update(range(i, end + 1))
     return out
+
+
+def _card(page: Page, i: int) -> bool:
+    """A teaser card's title: a title line with a one-sentence blurb of at most
+    _BLURB_MAX_WORDS right under it."""
+    if i < 0 or not _title_like(page, i) or page.n_words[i] < 3:
+        return False
+    j = page.next_nonblank(i)
+    if j >= len(page.lines):
+        return False
+    s = page.stripped[j]
+    return page.n_words[j] <= _BLURB_MAX_WORDS and ends_sentence(s) and count_sentence_ends(s) == 1
 
 
 def _headline(page: Page, i: int) -> bool:

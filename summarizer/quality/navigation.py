@@ -16,6 +16,9 @@ from .navigation_words import (
     AGENCY_NAMES,
     AGENCY_WORDS,
     BYLINE,
+    COMMENT_FORM,
+    COMMENT_FORM_KEYS,
+    COMMENT_FORM_MAX_WORDS,
     COOKIE_BUTTON,
     COOKIE_BUTTON_MAX_WORDS,
     COOKIE_KEYS,
@@ -24,6 +27,7 @@ from .navigation_words import (
     COPYRIGHT,
     CRUMB_CHARS,
     CRUMB_SEP,
+    FIELD_LABEL,
     HOME,
     MARKUP,
     MENU_STRONG,
@@ -35,12 +39,20 @@ from .navigation_words import (
     ROW_BY_FIRST,
     SHARE_CORE,
     SHARE_VOCAB,
+    SITE_TERMS,
+    SITE_TERMS_KEYS,
+    SITE_TERMS_MAX_WORDS,
     SKIP_KEYS,
     SKIP_LINK,
     SUBSCRIBE,
     SUBSCRIBE_KEYS,
     SUBSCRIBE_MAX_WORDS,
     TAG,
+    TAG_ITEM_MAX_WORDS,
+    TAG_ITEMS_MIN,
+    TAG_SPLIT,
+    TAGS_KEYS,
+    TAGS_LABEL,
     TOC,
     TOC_KEYS,
     TOC_MAX_ENTRY_WORDS,
@@ -162,12 +174,15 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
         "ui": [],
         "crumb": [],
         "copyright": [],
+        "comment_form": _comment_form(page),
+        "tags": _tag_box(page),
     }
     skip = set(page.lines_with(SKIP_KEYS))
     share = set(page.lines_with(SHARE_CORE))
     subscribe = set(page.lines_with(SUBSCRIBE_KEYS))
     cookie = set(page.lines_with(COOKIE_KEYS))
-    copyright = set(page.lines_with(("©", "copyright", "(c)", "rights reserved")))
+    copyright = set(page.lines_with(("©", "copyright", "(c)", "rights reserved", "right reserved")))
+    terms = set(page.lines_with(SITE_TERMS_KEYS))
     for i in page.nonblank:
         s = page.stripped[i]
         w = page.n_words[i]
@@ -200,11 +215,65 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
             w <= 30
             and i in copyright
             and (RESERVED.search(s) or (COPYRIGHT.match(s) and not page.prose[i]))
+        ) or (
+            w <= SITE_TERMS_MAX_WORDS
+            and i in terms
+            and (m := SITE_TERMS.search(s)) is not None
+            and not in_double_quotes(s, m.start())
         ):
             reason = "copyright"
         if reason:
             hits[reason].append(i)
     return hits
+
+
+def _comment_form(page: Page) -> list[int]:
+    """A comment form's notices ("Your email address will not be published. Required fields
+    are marked *") and the field labels ("Name *") within three lines of one."""
+    notices = [
+        i
+        for i, s, m in page.first_matches(COMMENT_FORM_KEYS, COMMENT_FORM)
+        if page.n_words[i] <= COMMENT_FORM_MAX_WORDS and not in_double_quotes(s, m.start())
+    ]
+    if not notices:
+        return []
+    out = set(notices)
+    for i in page.nonblank:
+        if page.n_words[i] <= 4 and FIELD_LABEL.match(page.stripped[i]):
+            k = bisect.bisect_left(notices, i)
+            near = [notices[j] for j in (k - 1, k) if 0 <= j < len(notices)]
+            rank = bisect.bisect_left(page.nonblank, i)
+            if any(abs(rank - bisect.bisect_left(page.nonblank, n)) <= 3 for n in near):
+                out.add(i)
+    return sorted(out)
+
+
+def _tag_list(s: str) -> bool:
+    """Keywords: 3+ short items separated by commas, pipes or bullets, no sentence."""
+    if ends_sentence(s) and not s.endswith("..."):
+        return False
+    items = [x for x in TAG_SPLIT.split(s) if x]
+    return len(items) >= TAG_ITEMS_MIN and all(
+        1 <= len(x.split()) <= TAG_ITEM_MAX_WORDS for x in items
+    )
+
+
+def _tag_box(page: Page) -> list[int]:
+    """A tag box: "Tags" alone with the keyword list on the next line, or "Tags: a, b, c"."""
+    out: list[int] = []
+    for i in page.lines_with(TAGS_KEYS):
+        s = page.stripped[i]
+        m = TAGS_LABEL.match(s)
+        if m is None:
+            continue
+        rest = s[m.end() :].strip()
+        if not rest:
+            j = page.next_nonblank(i)
+            if j < len(page.lines) and _tag_list(page.stripped[j]):
+                out += [i, j]
+        elif s[m.end() - 1 : m.end()] == ":" and _tag_list(rest):
+            out.append(i)
+    return out
 
 
 def _ui_label(norm: str) -> bool:
@@ -303,7 +372,11 @@ def detect(page: Page) -> list[Finding]:
         "subscribe": "subscription or log-in prompt, not article text",
         "ui": "page interface label (ad marker, player control, reading time), not article text",
         "crumb": "breadcrumb or menu row, not article text",
-        "copyright": "copyright notice of the site (page footer), not article text",
+        "copyright": "copyright notice or legal small print of the site (page footer), not "
+        "article text",
+        "comment_form": "comment form notice or field label (e-mail not published, required "
+        "fields), not article text",
+        "tags": "tag box (the site's keywords for the article), not article text",
     }
     out: list[Finding] = []
     taken: set[int] = set()

@@ -88,7 +88,9 @@ UI_LABELS = frozenset(
         "report an issue", "give feedback", "feedback", "weiterlesen", "mehr lesen",
         "learn more", "get short url", "short url", "copy link", "link copied",
         "print this article", "print article", "print this page", "view gallery",
-        "lire la suite", "leer más", "leggi di più", "ver más",
+        "lire la suite", "leer más", "leggi di più", "ver más", "previous post", "next post",
+        "older post", "newer post", "older posts", "newer posts", "reply", "cancel reply",
+        "back to gallery", "see full gallery", "view full gallery", "next prev",
     }
 )  # fmt: skip
 # "5 min read", "3-minute read", "Reading time: 4 minutes", "00:00 / 03:21".
@@ -97,7 +99,9 @@ UI_PATTERN = re.compile(
     r"(?:reading time|lesezeit|temps de lecture)\s*:?\s*\d{1,3}\s*\w{0,8}|"
     r"\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?|"
     r"(?:updated |posted )?\d{1,3}\s?(?:[smhd]|mins?|hrs?|minutes?|hours?|days?) ago|"
-    r"\d[\d.,]{0,6}\s*[km]?\s*(?:comments?|shares?|views?|likes?))$",
+    r"\d[\d.,]{0,6}\s*[km]?\s*(?:comments?|shares?|views?|likes?)|"
+    # A gallery's counter: "1 / 5", "1 - 5 of 36".
+    r"\d{1,3}\s*(?:/|-|of)\s*\d{1,3}(?:\s*of\s*\d{1,4})?)$",
     re.IGNORECASE,
 )
 
@@ -161,7 +165,24 @@ TOC_KEYS = (
 
 # "© 2024 Example Gazette", "Copyright 2019 ...", "... All rights reserved."
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}|[A-Z])", re.IGNORECASE)
-RESERVED = re.compile(r"\ball rights reserved\b", re.IGNORECASE)
+RESERVED = re.compile(r"\ball rights? reserved\b", re.IGNORECASE)
+# The site's own legal small print, which can run longer than a copyright line: "The
+# material on this site may not be reproduced", trademark notices, "By registering you
+# ... agree to the Terms", affiliate-link disclosures.
+SITE_TERMS = re.compile(
+    r"\b(?:material|content)s? (?:on|of) this (?:web)?site (?:may|must) not be\b|"
+    r"(?:,[^,.]{1,40}){2,}\bare (?:registered )?trademarks of\b|"  # a list of marks
+    r"\bby (?:registering|signing up|subscribing|creating an account),? you\b.{0,120}?\bagree\b|"
+    r"\bwhen you (?:buy|purchase|shop) (?:something |products? )?(?:through|via|using) "
+    r"(?:the |our )?(?:retail )?links\b|"
+    r"\bthe information (?:provided |contained )?on this (?:web)?site\b",
+    re.IGNORECASE,
+)
+SITE_TERMS_MAX_WORDS = 80
+SITE_TERMS_KEYS = (
+    "this site", "this website", "trademarks", "registering", "signing up", "subscribing",
+    "creating an account", "links",
+)  # fmt: skip
 CRUMB_CHARS = re.compile(r"[›»>→/|•·]")
 # A line that is an HTML tag (or a run of them) left in scraped text: a tracking pixel,
 # an embed, a stray "<div ...>". Its text content, if any, is at most a few words.
@@ -193,6 +214,53 @@ SUBSCRIBE_KEYS = (
     "newsletter", "miss", "want more",
 )  # fmt: skip
 COOKIE_KEYS = ("cookie", "cookies", "by continuing", "by using")
+
+# The notices of a blog's comment form (WordPress and the engines that copy its strings),
+# in the languages the detectors cover: the site talking about its own form, never news prose.
+COMMENT_FORM = re.compile(
+    r"\b(?:your|the) e-?mail(?: address)? will not be (?:published|shared)\b|"
+    r"\brequired fields are marked\b|\bsave my name,? e-?mail\b|"
+    r"\bnotify me (?:of|by e-?mail|via e-?mail)\b.{0,40}\b(?:comments?|posts?|replies|answers)\b|"
+    r"\bthis site uses akismet\b|\bhow your comment data is processed\b|"
+    r"\b(?:o )?(?:seu )?(?:endereço de )?e-?mail não será publicado\b|"
+    r"\bcampos obrigatórios (?:são|estão) marcados\b|\bsalvar meus dados\b|"
+    r"\btu (?:dirección de )?correo(?: electrónico)? no será publicad[oa]\b|"
+    r"\blos campos obligatorios están marcados\b|"
+    r"\bvotre adresse (?:e-?mail|de messagerie) ne sera pas publiée\b|"
+    r"\bles champs obligatoires sont indiqués\b|"
+    r"\b(?:deine|ihre) e-?mail-adresse wird nicht veröffentlicht\b|"
+    r"\berforderliche felder sind (?:mit|markiert)\b|"
+    r"\bil tuo indirizzo (?:e-?mail )?non sarà pubblicato\b|"
+    r"\bi campi obbligatori sono contrassegnati\b|"
+    r"\b(?:je|uw) e-?mailadres wordt niet gepubliceerd\b|\bvereiste velden zijn gemarkeerd\b|"
+    r"\btwój adres (?:e-?mail )?nie zostanie opublikowany\b|\bwymagane pola są oznaczone\b",
+    re.IGNORECASE,
+)
+COMMENT_FORM_KEYS = (
+    "not be published", "not be shared", "fields are marked", "save my name", "notify me",
+    "akismet", "comment data", "não será publicado", "obrigatórios", "salvar meus dados",
+    "no será publicad", "obligatorios están", "ne sera pas publiée", "champs obligatoires",
+    "nicht veröffentlicht", "felder sind", "non sarà pubblicato", "campi obbligatori",
+    "niet gepubliceerd", "velden zijn", "nie zostanie opublikowany", "pola są oznaczone",
+)  # fmt: skip
+COMMENT_FORM_MAX_WORDS = 40
+# A tag box: the label alone ("Tags") over a list of keywords, or "Tags: a, b, c" on one line.
+TAGS_LABEL = re.compile(
+    r"^(?:tags?|tagged(?: with| in)?|tagi|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|[ée]tiquettes|"
+    r"mots[- ]cl[ée]s|etiquetas|palavras[- ]chave|trefwoorden|темы|теги|метки)\s*:?",
+    re.IGNORECASE,
+)
+TAGS_KEYS = (
+    "tag", "tags", "tagged", "tagi", "schlagwörter", "stichwörter", "étiquettes", "etiquettes",
+    "mots-clés", "mots", "etiquetas", "palavras-chave", "palavras", "trefwoorden", "темы",
+    "теги", "метки",
+)  # fmt: skip
+# The keywords: 3+ items separated by commas, pipes or bullets, each of 1-6 words.
+TAG_ITEMS_MIN = 3
+TAG_ITEM_MAX_WORDS = 6
+TAG_SPLIT = re.compile(r"\s*[,|•·;]\s*")
+# A form field label next to such a notice: "Name *", "E-mail *", "Comentário *".
+FIELD_LABEL = re.compile(r"^[^\W\d_][\w'’ -]{0,30}\s?\*$")
 # Breadcrumb separators. "/" only counts when the first item says "Home".
 CRUMB_SEP = re.compile(r"\s+(?:›|»|>|→|/|\||•|·)\s+|\s*[›»→]\s*")
 HOME = frozenset({"home", "homepage", "start", "startseite", "accueil", "inicio", "главная"})

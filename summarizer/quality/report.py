@@ -285,6 +285,7 @@ def analyze_quality(
         for f in extra:
             removed.update(range(f.start - 1, f.end))
         findings.extend(extra)
+        frame_lines.update(_frame_lines(page, extra))  # the footer is frame for what follows
     findings = _merge_navigation(page, findings)
     findings.extend(truncation.detect(page, removed))
     findings.extend(notes_findings(page, notes))

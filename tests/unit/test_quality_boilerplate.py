@@ -68,7 +68,11 @@ def test_name_and_agency_under_a_caption_is_a_photo_credit() -> None:
         "the repairs begin."
     )
     flags = _flags(["Bridge to close", PROSE[0], caption, "Michael Conroy, AP", *PROSE[1:]])
-    assert flags == [("media_credit", "warning", 4, 4, True)]
+    # The caption, dated agency-style with the weekday and the full date, goes too.
+    assert flags == [
+        ("media_credit", "warning", 3, 3, True),
+        ("media_credit", "warning", 4, 4, True),
+    ]
     assert name_credit("Natalie Naccache | Bloomberg | Getty Images")
     assert not name_credit("Paris, France")
     assert not name_credit("London, Reuters")

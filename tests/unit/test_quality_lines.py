@@ -13,6 +13,7 @@ from summarizer.lines import split_lines
 from summarizer.quality import analyze_quality
 from summarizer.quality import lines as line_model
 from summarizer.quality.base import Page
+from summarizer.quality.line_guards import keep_headline
 from summarizer.schemas import FlagKind, Severity
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quality"
@@ -191,11 +192,11 @@ def test_the_headline_is_kept_above_a_kept_photo_caption() -> None:
     ]
     page = Page("\n".join(lines))
     article = [False, False, False, True, False, True]
-    line_model._keep_headline(page, {0}, article)
+    keep_headline(page, {0}, article)
     assert article == [False, True, False, True, False, True]
     # A kept line above the article that is not a caption (a standfirst without a full
     # stop) is taken as the headline already there: nothing above it is added.
     lines[3] = "A new home for the town's books after two years of building work"
     article = [False, False, False, True, False, True]
-    line_model._keep_headline(Page("\n".join(lines)), {0}, article)
+    keep_headline(Page("\n".join(lines)), {0}, article)
     assert article == [False, False, False, True, False, True]
