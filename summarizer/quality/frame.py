@@ -207,39 +207,18 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
         s = page.stripped[i]
         if page.n_words[i] <= 20 and not ends_sentence(s) and not _BYLINE.match(s):
             footer.append(i)
-    out = [
-        Finding(
-            FlagKind.navigation_boilerplate,
-            Severity.warning,
-            a + 1,
-            b + 1,
-            "site menu: a long run of short link-like lines outside the article body",
-            removed=True,
-        )
-        for a, b in runs(sorted(menu), page)
-    ]
-    out.extend(
-        Finding(
-            FlagKind.navigation_boilerplate,
-            Severity.warning,
-            a + 1,
-            b + 1,
-            "page footer: short link-like lines below the end of the article, after "
-            "boilerplate already found there",
-            removed=True,
-        )
-        for a, b in runs(footer, page)
-    )
-    out.extend(
-        Finding(
-            FlagKind.link_spam,
-            Severity.warning,
-            a + 1,
-            b + 1,
-            "list of other stories' titles below the end of the article (they share few "
-            "words with it), not article text",
-            removed=True,
-        )
-        for a, b in runs(teasers, page)
-    )
-    return out
+    return [
+        *_removing(FlagKind.navigation_boilerplate, runs(sorted(menu), page),
+                   "site menu: a long run of short link-like lines outside the article body"),
+        *_removing(FlagKind.navigation_boilerplate, runs(footer, page),
+                   "page footer: short link-like lines below the end of the article, after "
+                   "boilerplate already found there"),
+        *_removing(FlagKind.link_spam, runs(teasers, page),
+                   "list of other stories' titles below the end of the article (they share few "
+                   "words with it), not article text"),
+    ]  # fmt: skip
+
+
+def _removing(kind: FlagKind, spans: list[tuple[int, int]], why: str) -> list[Finding]:
+    """Warnings that remove these 0-based spans."""
+    return [Finding(kind, Severity.warning, a + 1, b + 1, why, removed=True) for a, b in spans]

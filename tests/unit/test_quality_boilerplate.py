@@ -13,24 +13,7 @@ from summarizer.quality import lines as line_model
 from summarizer.quality.credits import name_credit, run_in_credit
 from summarizer.schemas import FlagKind, Severity
 
-PROSE = [
-    "The harbour bridge will close for six weeks from June so that engineers can replace its "
-    "cables, the city said on Tuesday.",
-    "Ferries will run every ten minutes during the closure, and parking near the piers will "
-    "be free for residents.",
-    "Shops on the waterfront said they expected fewer visitors but welcomed the free parking "
-    "for the summer months.",
-]
-
-
-MORE_PROSE = [
-    "Engineers said the cables had corroded faster than expected because of salt spray from "
-    "the estuary in winter.",
-    "The city will publish a detailed timetable for the ferries and buses at the end of the "
-    "month, officials added.",
-    "Local councillors asked for the works to be finished before the autumn festival draws "
-    "crowds to the harbour.",
-]
+from .harbour_prose import MORE_PROSE, PROSE
 
 
 def _flags(lines: list[str]) -> list[tuple[str, str, int, int, bool]]:
