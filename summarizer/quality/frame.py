@@ -16,7 +16,7 @@ Runs after the other detectors, because it uses what they found:
 
 4. Below the body's last sentence: a list of other stories' titles, without a header to
    give it away (a "Related" header is the link-spam detector's): 3+ title-shaped lines in
-   a row (4-20 words, no final full stop, no date; up to two short labels between them),
+   a row (6-20 words, no final full stop, no date; up to two short labels between them),
    each sharing less than half of its words with the body's prose. A list that belongs to
    the article names what the article is about (a product list) or is dated (tour dates,
    a calendar).
@@ -49,7 +49,7 @@ _REMOVED = -12
 _MENU_BEFORE = 6
 _MENU_AFTER = 8
 _TEASERS_MIN = 3
-_TEASER_WORDS = (4, 20)
+_TEASER_WORDS = (6, 20)
 _TEASER_MAX_SHARED = 0.5
 _LABEL_MAX_WORDS = 3
 _LABELS_BETWEEN = 2
@@ -64,7 +64,7 @@ def _menu_short(page: Page, i: int) -> bool:
 
 
 def _teaser_title(page: Page, i: int) -> bool:
-    """A story title: 4-20 words without a final full stop (a question, an exclamation or
+    """A story title: 6-20 words without a final full stop (a question, an exclamation or
     a title cut short with an ellipsis count as titles), and without a date: a dated list
     below an article is its listing (tour dates, a calendar, a schedule)."""
     lo, hi = _TEASER_WORDS

@@ -35,6 +35,9 @@ from .navigation_words import (
     MENU_WEAK,
     MENU_WEAK_PHRASES,
     NAME_AGENCY,
+    NEWSLETTER_HEADING_WORDS,
+    NEWSLETTER_LINES,
+    NEWSLETTER_WORDS,
     RESERVED,
     ROW_BY_FIRST,
     SHARE_CORE,
@@ -224,7 +227,32 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
             reason = "copyright"
         if reason:
             hits[reason].append(i)
+    hits["subscribe"] = sorted({*hits["subscribe"], *_newsletter_pitch(page, subscribe)})
     return hits
+
+
+def _newsletter_pitch(page: Page, candidates: set[int]) -> list[int]:
+    """The rest of a newsletter box above its button ("Subscribe", "Sign up"): a heading of
+    at most NEWSLETTER_HEADING_WORDS words that names e-mails, a newsletter or alerts, and
+    the (at most NEWSLETTER_LINES) pitch lines between it and the button. Without such a
+    heading nothing is taken: a sentence above a lone button may be the article's."""
+    out: list[int] = []
+    for i in sorted(candidates):
+        if page.n_words[i] > 3 or not SUBSCRIBE.match(page.body[i]):
+            continue
+        box: list[int] = []
+        j = page.prev_nonblank(i)
+        for _ in range(NEWSLETTER_LINES + 1):
+            if j < 0:
+                break
+            s = page.stripped[j]
+            short = page.n_words[j] <= NEWSLETTER_HEADING_WORDS and not ends_sentence(s)
+            if short and not NEWSLETTER_WORDS.isdisjoint(page.words(j)):
+                out += [j, *box]
+                break
+            box.append(j)
+            j = page.prev_nonblank(j)
+    return out
 
 
 def _comment_form(page: Page) -> list[int]:

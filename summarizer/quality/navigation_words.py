@@ -149,6 +149,13 @@ SUBSCRIBE = re.compile(
     re.IGNORECASE,
 )
 SUBSCRIBE_MAX_WORDS = 25
+# A newsletter box: a short heading naming it ("Breaking News Emails", "Morning Briefing"),
+# at most two lines of pitch, and the "Subscribe" button.
+NEWSLETTER_WORDS = wordset(
+    """newsletter newsletters emails e-mails briefing alerts infolettre boletín boletim"""
+)
+NEWSLETTER_LINES = 2
+NEWSLETTER_HEADING_WORDS = 5
 
 TOC = re.compile(
     r"^(?:table of contents|contents|in this (?:article|story|post)|jump to|on this page|"

@@ -216,3 +216,20 @@ def test_paragraphs_after_a_related_box_inside_the_article_stay() -> None:
     ]
     paragraph = "However, the other 28 people have showed no signs or symptoms of the plague."
     assert _flags([*PROSE, *box, paragraph, *MORE_PROSE]) == [("link_spam", 4, 6, True)]
+
+
+def test_a_newsletter_box_goes_with_its_heading_and_pitch() -> None:
+    box = [
+        "Breaking News Emails",
+        "Get breaking news alerts and special reports. The news and stories that matter, "
+        "delivered weekday mornings.",
+        "SUBSCRIBE",
+    ]
+    assert _flags([PROSE[0], *box, *PROSE[1:], *MORE_PROSE]) == [
+        ("navigation_boilerplate", 2, 4, True)
+    ]
+    # Without a heading naming a newsletter, the sentence above a lone button is article text.
+    last = "The parcels were delivered to every house on the island by Monday evening."
+    assert _flags([*PROSE, *MORE_PROSE, last, "Subscribe"]) == [
+        ("navigation_boilerplate", 8, 8, True)
+    ]
