@@ -24,6 +24,8 @@ from ..schemas import FlagKind, Severity
 # possibly followed by closing quotes or brackets.
 END_PUNCT = frozenset(".!?…。！？؟۔।")
 CLOSERS = "\"'”’»)]}*_ "
+# Closing quotes and brackets after a line's last word (fewer than CLOSERS: no markdown).
+TAIL = "\"'”’»)] "
 
 # Leading list markers: bullets, dashes, or "1." / "2)" numbering.
 _MARKER = re.compile(r"^\s*(?:[-*•·▪‣◦–—>]+|\d{1,3}[.)])\s+")
@@ -95,6 +97,12 @@ def ends_sentence(s: str) -> bool:
     """True when s ends with sentence punctuation (closing quotes and brackets skipped)."""
     t = s.rstrip(CLOSERS)
     return bool(t) and t[-1] in END_PUNCT
+
+
+def title_end(s: str) -> bool:
+    """True when s ends the way a title does: without sentence punctuation, or with a
+    question or exclamation mark (a headline may ask or exclaim, not end with a full stop)."""
+    return not ends_sentence(s) or s.rstrip(TAIL).endswith(("?", "!"))
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？؟۔।](?=[\s\"'”’»)\]]|$)")

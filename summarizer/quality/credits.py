@@ -257,12 +257,13 @@ def detect(page: Page) -> list[Finding]:
                         evidence=excerpt(s, cut, len(s)),
                     )
                 )
+    credited = {j for j, _ in credit_at}
+    lo, hi = _AGENCY_CAPTION_WORDS
     for i in page.lines_with(_CAPTION_KEYS):
         s = page.stripped[i]
-        lo, hi = _AGENCY_CAPTION_WORDS
         if (
             lo <= page.n_words[i] <= hi
-            and not any(i == j for j, _ in credit_at)
+            and i not in credited
             and (m := _CAPTION_DATE.search(s)) is not None
             and not quoted(s, m.start())
             and _CAPTION_NOT.search(s) is None

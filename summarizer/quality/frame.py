@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, runs
+from .base import Finding, Page, ends_sentence, runs, title_end
 
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af|written by|posted by|reporting by|author:)\s+\S",
@@ -73,7 +73,7 @@ def _teaser_title(page: Page, i: int) -> bool:
     s = page.stripped[i]
     if _DATE.search(s):
         return False
-    return not ends_sentence(s) or s.rstrip("\"'”’»)] ")[-1:] in "?!" or s.endswith(("...", "…"))
+    return title_end(s) or s.endswith(("...", "…"))
 
 
 def _sentence(page: Page, i: int) -> bool:
@@ -85,7 +85,8 @@ def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple
     """Lists of other stories' titles below the body (step 4 of the module docstring): the
     first and last title of each."""
     below = [i for i in page.nonblank if i > last]
-    if sum(1 for i in below if i not in removed and _teaser_title(page, i)) < _TEASERS_MIN:
+    titles = {i for i in below if i not in removed and _teaser_title(page, i)}
+    if len(titles) < _TEASERS_MIN:
         return []
     vocab = {
         w
@@ -104,7 +105,7 @@ def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple
     run: list[int] = []  # the titles of the current list
     gap = 0  # short lines since its last title
     for i in [*below, -1]:
-        if i >= 0 and i not in removed and _teaser_title(page, i) and foreign(i):
+        if i in titles and foreign(i):
             run.append(i)
             gap = 0
             continue

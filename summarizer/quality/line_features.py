@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from .base import Page, count_sentence_ends, ends_sentence
+from .base import TAIL, Page, count_sentence_ends, ends_sentence, title_end
 from .frame import body_span
 
 BYLINE = re.compile(
@@ -40,7 +40,6 @@ _SEPARATOR = re.compile(r"[|•›»·/]")
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]")
 _DQ = frozenset('"“”„«»')
-TAIL = "\"'”’»)] "
 
 # Feature names, in the order `features` returns them.
 FEATURES: tuple[str, ...] = (
@@ -68,7 +67,7 @@ def _title_like(page: Page, i: int) -> bool:
     s = page.stripped[i]
     if not 3 <= w <= 20:
         return False
-    if ends_sentence(s) and not s.rstrip(TAIL).endswith(("?", "!")):
+    if not title_end(s):
         return False
     words = s.split()
     caps = sum(1 for x in words if x[:1].isupper() or not x[:1].isalpha())

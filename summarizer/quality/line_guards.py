@@ -5,8 +5,8 @@ shapes the classifier's flags are named from (`meta`, `link_title`, `caption`)."
 
 from __future__ import annotations
 
-from .base import Page, ends_sentence
-from .line_features import BRIDGE_MIN_WORDS, BYLINE, CREDIT, DATE, HEADLINE_WINDOW, TAIL, TIME
+from .base import TAIL, Page, ends_sentence, title_end
+from .line_features import BRIDGE_MIN_WORDS, BYLINE, CREDIT, DATE, HEADLINE_WINDOW, TIME
 
 # Page-frame lines the bridge crosses at most (credits and duplicates do not count).
 BRIDGE_MAX_FRAME = 8
@@ -70,9 +70,7 @@ def keep_headline(page: Page, removed: set[int], article: list[bool]) -> None:
         s = page.stripped[i]
         if k > 0 and page.norm(nb[k - 1]) == page.norm(i):
             continue  # the title printed twice: the first copy is the headline
-        if 4 <= page.n_words[i] <= 25 and (
-            not ends_sentence(s) or s.rstrip(TAIL).endswith(("?", "!"))
-        ):
+        if 4 <= page.n_words[i] <= 25 and title_end(s):
             article[k] = True
             _keep_standfirst(page, removed, article, k)
         return
@@ -113,7 +111,7 @@ def link_title(page: Page, i: int) -> bool:
     s = page.stripped[i]
     if not 4 <= page.n_words[i] <= 20 or meta(page, i):
         return False
-    return not ends_sentence(s) or s.rstrip(TAIL).endswith(("?", "!"))
+    return title_end(s)
 
 
 def caption(page: Page, i: int) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, count_sentence_ends, ends_sentence, runs
+from .base import Finding, Page, count_sentence_ends, ends_sentence, runs, title_end
 from .navigation import menu_item, ui_label
 from .navigation_words import COMMENT_FORM
 
@@ -81,7 +81,7 @@ def _title_like(page: Page, i: int) -> bool:
         return False
     if _CUT_TITLE.search(s):  # a title cut to fit its card: "... as Hurri..."
         return True
-    return not ends_sentence(s) or s.rstrip("\"'”’»)] ")[-1:] in "?!"
+    return title_end(s)
 
 
 def _doubled_titles(page: Page) -> list[tuple[int, int, int]]:
@@ -152,7 +152,7 @@ def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
         cards = first < len(page.lines) and _card(page, first)
         j = first
         while j < len(page.lines) and j not in used and not _stops_list(page, j):
-            if _title_like(page, j) and page.n_words[j] >= 3:
+            if _list_title(page, j):
                 titles += 1
                 last_title = j
             elif cards and _card(page, page.prev_nonblank(j)) and j != first:
@@ -173,7 +173,7 @@ def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:
 def _card(page: Page, i: int) -> bool:
     """A teaser card's title: a title line with a one-sentence blurb of at most
     _BLURB_MAX_WORDS right under it."""
-    if i < 0 or not _title_like(page, i) or page.n_words[i] < 3:
+    if i < 0 or not _list_title(page, i):
         return False
     j = page.next_nonblank(i)
     if j >= len(page.lines):
@@ -182,9 +182,14 @@ def _card(page: Page, i: int) -> bool:
     return page.n_words[j] <= _BLURB_MAX_WORDS and ends_sentence(s) and count_sentence_ends(s) == 1
 
 
+def _list_title(page: Page, i: int) -> bool:
+    """A title in a link list or a teaser card: title-shaped, 3+ words."""
+    return _title_like(page, i) and page.n_words[i] >= 3
+
+
 def _headline(page: Page, i: int) -> bool:
     """A teaser headline: 3-20 words, no final full stop, mostly capitalised words."""
-    if not _title_like(page, i) or page.n_words[i] < 3:
+    if not _list_title(page, i):
         return False
     return _headline_cased(page.stripped[i])
 
