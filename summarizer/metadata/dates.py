@@ -15,35 +15,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-_MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio",
-        "gen", "januari", "janeiro", "styczeń", "stycznia", "sty"),
-    2: ("february", "feb", "februar", "février", "fevrier", "févr", "febrero", "febbraio",
-        "februari", "fevereiro", "fev", "luty", "lutego", "lut"),
-    3: ("march", "mar", "märz", "maerz", "mär", "mars", "marzo", "maart", "mrt", "março",
-        "marco", "marzec", "marca"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwiecień", "kwietnia",
-        "kwi"),
-    5: ("may", "mai", "mayo", "maggio", "mag", "mei", "maio", "maj", "maja"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwiec",
-        "czerwca", "cze"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipiec",
-        "lipca", "lip"),
-    8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpień", "sierpnia",
-        "sie"),
-    9: ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre",
-        "set", "setembro", "wrzesień", "września", "wrz"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott",
-         "outubro", "out", "październik", "października", "paź"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro", "listopad", "listopada",
-         "lis"),
-    12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre",
-         "dic", "dicembre", "dezembro", "grudzień", "grudnia", "gru"),
-}  # fmt: skip
-_MONTH_OF = {name: n for n, names in _MONTHS.items() for name in names}
+from ..months import LONG_MONTH_NAMES, MONTH_OF
+
+_MONTH_OF = MONTH_OF
 # Words of date lines that are never part of a person's name: labels, weekdays, months.
-DATE_LABEL_WORDS = frozenset(
-    """published posted updated update modified last on at veröffentlicht aktualisiert
+DATE_LABEL_WORDS = (
+    frozenset(
+        """published posted updated update modified last on at veröffentlicht aktualisiert
     publié publicado actualizado atualizado pubblicato aggiornato gepubliceerd bijgewerkt
     opublikowano zaktualizowano mon tue wed thu fri sat sun monday tuesday wednesday
     thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag
@@ -51,7 +29,9 @@ DATE_LABEL_WORDS = frozenset(
     jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag segunda terça quarta quinta
     sexta poniedziałek wtorek środa czwartek piątek sobota niedziela""".split()
-) | frozenset(name for name in _MONTH_OF if len(name) > 3)
+    )
+    | LONG_MONTH_NAMES
+)
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True)) + ")"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)"

@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterable, Sequence
 from ..quality import analyze_quality
 from ..quality.author_block import block_name
 from ..quality.base import Page, ends_sentence
-from ..schemas import Flag, FlagKind
+from ..schemas import Flag, FlagKind, Severity
 from ..schemas.source import MetaOrigin, SourcedDate, SourcedValue, SourceMetadata
 from .agencies import agency_name, find_agencies
 from .bylines import is_bare_marker, is_marked, is_role_line, parse_byline
@@ -147,8 +147,10 @@ def _lines_of(flags: Iterable[Flag], kinds: frozenset[FlagKind]) -> set[int]:
 
 
 def _usable_lines(page: Page, flags: Iterable[Flag]) -> set[int]:
-    """0-based non-blank lines that no frame, spam or generated-content flag removed."""
-    bad = _lines_of(flags, _UNUSABLE)
+    """0-based non-blank lines that no frame, spam or generated-content flag removed. An
+    info flag is the detectors naming page metadata (a byline or dateline the line
+    classifier took out of the clean text): what this module reads, so it stays usable."""
+    bad = _lines_of((f for f in flags if f.severity is not Severity.info), _UNUSABLE)
     return {i for i in page.nonblank if i not in bad}
 
 

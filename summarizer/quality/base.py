@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..lines import split_lines
+from ..months import LONG_MONTH_NAMES
 from ..schemas import FlagKind, Severity
 
 # A sentence ends with one of these (Latin, CJK, Arabic, Devanagari full stops included),
@@ -26,6 +27,25 @@ END_PUNCT = frozenset(".!?…。！？؟۔।")
 CLOSERS = "\"'”’»)]}*_ "
 # Closing quotes and brackets after a line's last word (fewer than CLOSERS: no markdown).
 TAIL = "\"'”’»)] "
+# A byline's opening word in the eight languages ("By Jane Doe", "Von ...", "Par ...").
+BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|door|av|af|written by|posted by|reporting by|author:)\s+\S",
+    re.IGNORECASE,
+)
+_LONG_MONTH = "(?:" + "|".join(sorted(map(re.escape, LONG_MONTH_NAMES), key=len, reverse=True))
+_LONG_MONTH += ")"
+# A date in a line: English month abbreviations or any of the eight languages' month names
+# next to a day ("Nov 19", "10 de março", "14. Dezember"), numeric and ISO dates, weekdays.
+DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
+    r"\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    # (The lookahead spares trying every month name at every word: four times faster.)
+    rf"\b\d{{1,2}}(?:\.|º|er)?\s+(?:de\s+)?{_LONG_MONTH}\b|"
+    rf"\b(?=\w{{4,}}\s+\d){_LONG_MONTH}\s+\d{{1,2}}\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 
 # Leading list markers: bullets, dashes, or "1." / "2)" numbering.
 _MARKER = re.compile(r"^\s*(?:[-*•·▪‣◦–—>]+|\d{1,3}[.)])\s+")

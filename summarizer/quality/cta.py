@@ -50,13 +50,21 @@ _CTA_MORE = re.compile(
     r"^(?:baixe|receba|assine|inscreva-se)\b.{0,40}\b(?:e-?book|newsletter|e-?mail|gr[áa]tis)\b|"
     # The page telling the reader what to click: "Clique na imagem acima e veja ...".
     r"^(?:click|clique|cliquez|klicken sie|clicca|kliknij|klik)\b|^(?:haga|haz) clic\b|"
-    r"^tap (?:here|on|the)\b",
+    r"^tap (?:here|on|the)\b|"
+    # Magazines and forums asking for the reader: "Subscribe now for more from ...", "Join
+    # our Space Forums to keep talking space", "We want to hear your suggestions".
+    r"\bsubscribe (?:now|today)\b|"
+    r"\bsubscribe to our (?:\w+ ){0,2}(?:title|magazine|newsletters?|podcast|channel)\b|"
+    r"\bjoin our (?:[\w-]+ ){0,2}(?:forums?|community|discord|mailing list)\b|"
+    r"\bwe want to hear (?:from you|your)\b|\blet us know at\b|"
+    r"\bif you send us (?:a comment|an e-?mail|feedback)\b",
     re.IGNORECASE,
 )
 _MORE_KEYS = (
     "share it", "share this", "like this", "follow", "deixe", "obrigado", "obrigada", "baixe",
     "receba", "assine", "inscreva-se", "click", "clique", "cliquez", "klicken", "clicca",
-    "kliknij", "klik", "clic", "tap",
+    "kliknij", "klik", "clic", "tap", "subscribe now", "subscribe today", "subscribe to our",
+    "join our", "want to hear", "let us know at", "send us",
 )  # fmt: skip
 # Substrings one of which every match contains: lines without any are not searched.
 _KEYS = (

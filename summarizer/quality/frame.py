@@ -8,51 +8,61 @@ Runs after the other detectors, because it uses what they found:
    detectors removed as page frame -12). Teasers and comments after the footer cannot
    stretch it.
 2. Above the body: a run of 6+ short link-like lines (1-4 words, no sentence punctuation)
-   is a site menu. Below the body: the same with 8+ lines. (Nothing else above the body is
-   touched: a data-list article - a calendar, a results table - can sit there.)
+   is a site menu. Below the body: the same with 8+ lines. (Above the body nothing else is
+   touched but step 4's undated titles: a data-list article - a calendar, a results table -
+   can sit there.)
 3. Below the body, once a frame line that another detector removed has been passed (a
    share bar, a "Related" box, a menu, a call to action: the footer has started), every
    remaining short line that is not a sentence is footer too.
 
 4. Below the body's last sentence: a list of other stories' titles, without a header to
    give it away (a "Related" header is the link-spam detector's): 3+ title-shaped lines in
-   a row (6-20 words, no final full stop, no date; up to two short labels between them),
-   each sharing less than half of its words with the body's prose. A list that belongs to
-   the article names what the article is about (a product list) or is dated (tour dates,
-   a calendar).
+   a row (6-20 words, no final full stop, no date in any of the eight languages; up to two
+   short labels between them), each sharing less than half of its words with the body's
+   prose. Above the body, the same with 4+ titles: a news site's top stories over the
+   headline. A list that belongs to the article names what the article is about (a product
+   list) or is dated (tour dates, a race calendar over its notes).
+5. Below the body's first line: teaser cards without a header, 3+ in a row, each a title
+   (4-20 words, no final full stop, no date) over a blurb of one to three sentences (at most
+   50 words) or over its story's byline ("by Anmol"), the title sharing less than half of
+   its words with the prose read so far (section labels such as "Deals" may stand between).
+   An article's own sections under subheadings name what the article is about.
 
-Sentences are never removed here, and neither are bylines or datelines. With HTML input
+Sentences are never removed here but as a card's blurb, and bylines or datelines only as
+a card's byline. With HTML input
 trafilatura has already drawn the frame, so this module does nothing.
 """
 
 from __future__ import annotations
 
-import re
-
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, ends_sentence, runs, title_end
+from .base import (
+    BYLINE,
+    DATE,
+    Finding,
+    Page,
+    count_sentence_ends,
+    ends_sentence,
+    runs,
+    title_end,
+)
 
-_BYLINE = re.compile(
-    r"^(?:by|von|par|por|di|door|av|af|written by|posted by|reporting by|author:)\s+\S",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
-    r"\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
 _PROSE_CAP = 80
 _OTHER = -3
 _REMOVED = -12
 _MENU_BEFORE = 6
 _MENU_AFTER = 8
 _TEASERS_MIN = 3
+_TEASERS_ABOVE_MIN = 4
 _TEASER_WORDS = (6, 20)
 _TEASER_MAX_SHARED = 0.5
 _LABEL_MAX_WORDS = 3
 _LABELS_BETWEEN = 2
+_CARDS_MIN = 3
+_CARD_TITLE_WORDS = (4, 20)
+_CARD_BYLINE_MAX_WORDS = 8
+_BLURB_MAX_WORDS = 50
+_BLURB_SENTENCES = 3
 
 
 def _menu_short(page: Page, i: int) -> bool:
@@ -60,7 +70,7 @@ def _menu_short(page: Page, i: int) -> bool:
     s = page.stripped[i]
     if not 0 < page.n_words[i] <= 4 or len(s) > 40 or ends_sentence(s):
         return False
-    return not (_BYLINE.match(s) or _DATE.search(s))
+    return not (BYLINE.match(s) or DATE.search(s))
 
 
 def _teaser_title(page: Page, i: int) -> bool:
@@ -71,7 +81,7 @@ def _teaser_title(page: Page, i: int) -> bool:
     if not lo <= page.n_words[i] <= hi:
         return False
     s = page.stripped[i]
-    if _DATE.search(s):
+    if DATE.search(s):
         return False
     return title_end(s) or s.endswith(("...", "…"))
 
@@ -81,12 +91,15 @@ def _sentence(page: Page, i: int) -> bool:
     return page.n_words[i] >= 8 and ends_sentence(page.stripped[i])
 
 
-def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple[int, int]]:
-    """Lists of other stories' titles below the body (step 4 of the module docstring): the
-    first and last title of each."""
-    below = [i for i in page.nonblank if i > last]
-    titles = {i for i in below if i not in removed and _teaser_title(page, i)}
-    if len(titles) < _TEASERS_MIN:
+def _teasers(
+    page: Page, first: int, last: int, removed: set[int], *, above: bool = False
+) -> list[tuple[int, int]]:
+    """Lists of other stories' titles below the body (step 4 of the module docstring), or
+    above it with `above`: the first and last title of each."""
+    side = [i for i in page.nonblank if (i < first if above else i > last)]
+    titles = {i for i in side if i not in removed and _teaser_title(page, i)}
+    need = _TEASERS_ABOVE_MIN if above else _TEASERS_MIN
+    if len(titles) < need:
         return []
     vocab = {
         w
@@ -104,7 +117,7 @@ def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple
     out: list[tuple[int, int]] = []
     run: list[int] = []  # the titles of the current list
     gap = 0  # short lines since its last title
-    for i in [*below, -1]:
+    for i in [*side, -1]:
         if i in titles and foreign(i):
             run.append(i)
             gap = 0
@@ -112,10 +125,79 @@ def _teasers(page: Page, first: int, last: int, removed: set[int]) -> list[tuple
         if i >= 0 and page.n_words[i] <= _LABEL_MAX_WORDS and gap < _LABELS_BETWEEN:
             gap += 1  # a label, a time or a count between titles
             continue
-        if len(run) >= _TEASERS_MIN:
+        if len(run) >= need:
             out.append((run[0], run[-1]))
         run, gap = [], 0
     return out
+
+
+def _cards(page: Page, first: int, removed: set[int]) -> list[tuple[int, int]]:
+    """Runs of teaser cards after the body's first line (step 5 of the module docstring):
+    the first and last line of each."""
+    lines = [i for i in page.nonblank if i >= first and i not in removed]
+    vocab: set[str] = set()  # words of the prose read so far, outside cards
+
+    pending: list[int] = []  # prose lines read but not yet in vocab (built when needed)
+
+    def foreign(i: int) -> bool:
+        for j in pending:
+            vocab.update(page.words(j))  # short words too: only 4+-letter ones are looked up
+        pending.clear()
+        words = [w for w in page.words(i) if len(w) >= 4]
+        shared = sum(1 for w in words if w in vocab)
+        return bool(words) and shared < _TEASER_MAX_SHARED * len(words)
+
+    out: list[tuple[int, int]] = []
+    cards: list[tuple[int, int]] = []  # (title, tail) of the current run
+    gap = 0
+    k = 0
+    while k <= len(lines):
+        i = lines[k] if k < len(lines) else -1
+        nxt = lines[k + 1] if k + 1 < len(lines) else -1
+        if (
+            i >= 0
+            and nxt >= 0
+            and _card_title(page, i)
+            and _card_tail(page, nxt)
+            and not (DATE.search(page.stripped[i]) or BYLINE.match(page.stripped[i]))
+            and foreign(i)
+        ):
+            cards.append((i, nxt))
+            gap = 0
+            k += 2
+            continue
+        if i >= 0 and cards and page.n_words[i] <= _LABEL_MAX_WORDS and gap < _LABELS_BETWEEN:
+            gap += 1  # a section label between cards ("Deals")
+            k += 1
+            continue
+        if len(cards) >= _CARDS_MIN:
+            out.append((cards[0][0], cards[-1][1]))
+        cards, gap = [], 0
+        if i >= 0 and page.prose[i]:
+            pending.append(i)
+        k += 1
+    return out
+
+
+def _card_title(page: Page, i: int) -> bool:
+    """A card's title: 4-20 words, title-shaped (or cut short). (Undated and not a byline:
+    checked by the caller, once the blurb under it is there.)"""
+    s = page.stripped[i]
+    if not _CARD_TITLE_WORDS[0] <= page.n_words[i] <= _CARD_TITLE_WORDS[1]:
+        return False
+    return title_end(s) or s.endswith(("...", "…"))
+
+
+def _card_tail(page: Page, j: int) -> bool:
+    """What follows a card's title: a one-sentence blurb of at most _BLURB_MAX_WORDS words,
+    or the story's byline ("by Anmol")."""
+    s = page.stripped[j]
+    w = page.n_words[j]
+    if BYLINE.match(s):
+        return w <= _CARD_BYLINE_MAX_WORDS
+    if not 5 <= w <= _BLURB_MAX_WORDS or not ends_sentence(s):
+        return False
+    return count_sentence_ends(s) <= _BLURB_SENTENCES
 
 
 def body_span(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:
@@ -189,7 +271,18 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
     )
     teasers = [
         i
-        for a, b in _teasers(page, first, end, removed)
+        for a, b in [
+            *_teasers(page, first, end, removed),
+            *_teasers(page, first, end, removed, above=True),
+        ]
+        for i in range(a, b + 1)
+        if page.stripped[i] and i not in removed and i not in taken
+    ]
+    taken.update(teasers)
+    # 5. Teaser cards below the body's start.
+    teasers += [
+        i
+        for a, b in _cards(page, first, removed)
         for i in range(a, b + 1)
         if page.stripped[i] and i not in removed and i not in taken
     ]
@@ -206,7 +299,7 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
         if not started or i in taken or page.prose[i]:
             continue
         s = page.stripped[i]
-        if page.n_words[i] <= 20 and not ends_sentence(s) and not _BYLINE.match(s):
+        if page.n_words[i] <= 20 and not ends_sentence(s) and not BYLINE.match(s):
             footer.append(i)
     return [
         *_removing(FlagKind.navigation_boilerplate, runs(sorted(menu), page),
@@ -215,7 +308,7 @@ def detect(page: Page, removed: set[int], frame: set[int]) -> list[Finding]:
                    "page footer: short link-like lines below the end of the article, after "
                    "boilerplate already found there"),
         *_removing(FlagKind.link_spam, runs(teasers, page),
-                   "list of other stories' titles below the end of the article (they share few "
+                   "list of other stories' titles outside the article's prose (they share few "
                    "words with it), not article text"),
     ]  # fmt: skip
 

@@ -9,20 +9,9 @@ import math
 import re
 from collections.abc import Sequence
 
-from .base import TAIL, Page, count_sentence_ends, ends_sentence, title_end
+from .base import BYLINE, DATE, TAIL, Page, count_sentence_ends, ends_sentence, title_end
 from .frame import body_span
 
-BYLINE = re.compile(
-    r"^(?:by|von|par|por|di|door|av|af|written by|posted by|reporting by|author:)\s+\S",
-    re.IGNORECASE,
-)
-DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
-    r"\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
 TIME = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{1,2} ?(?:[smhd]|mins?|hrs?|minutes?|hours?|days?) ago\b",
     re.IGNORECASE,

@@ -1,16 +1,25 @@
 """The rules that guard the article around the line classifier (lines.py): a sentence that
 continues the article across furniture is kept (`bridge`), and so are the headline above
-its first sentence and the standfirst under the headline (`keep_headline`); plus the
+its first sentence and the standfirst under the headline (`keep_headline`), and a dated
+listing that continues the article (`keep_listing`: tour dates, a race calendar); plus the
 shapes the classifier's flags are named from (`meta`, `link_title`, `caption`)."""
 
 from __future__ import annotations
 
-from .base import TAIL, Page, ends_sentence, title_end
-from .line_features import BRIDGE_MIN_WORDS, BYLINE, CREDIT, DATE, HEADLINE_WINDOW, TIME
+from .base import BYLINE, DATE, TAIL, Page, ends_sentence, title_end
+from .line_features import BRIDGE_MIN_WORDS, CREDIT, HEADLINE_WINDOW, TIME
 
 # Page-frame lines the bridge crosses at most (credits and duplicates do not count).
 BRIDGE_MAX_FRAME = 8
 STANDFIRST_WORDS = (8, 60)
+# A dated listing: LISTING_MIN+ consecutive lines of at most LISTING_MAX_WORDS words, each
+# with a date within its first LISTING_DATE_CHARS characters.
+LISTING_MIN = 3
+LISTING_MAX_WORDS = 20
+LISTING_DATE_CHARS = 25
+LISTING_HEADING_WORDS = 12
+# Removed lines and short labels passed on the way up from the listing to what it continues.
+LISTING_PASS = 4
 
 
 def _sentence_line(page: Page, i: int) -> bool:
@@ -64,16 +73,24 @@ def keep_headline(page: Page, removed: set[int], article: list[bool]) -> None:
         i = nb[k]
         furniture = i in removed or meta(page, i) or caption(page, i)
         if article[k] and not furniture:
-            return  # a kept line above the article: the headline, if any, is kept already
+            # A kept line above the article: the headline, if any, is kept already; its
+            # standfirst may not be.
+            if _headline_shaped(page, i):
+                _keep_standfirst(page, removed, article, k)
+            return
         if furniture or page.n_words[i] <= 3:
             continue
-        s = page.stripped[i]
         if k > 0 and page.norm(nb[k - 1]) == page.norm(i):
             continue  # the title printed twice: the first copy is the headline
-        if 4 <= page.n_words[i] <= 25 and title_end(s):
+        if _headline_shaped(page, i):
             article[k] = True
             _keep_standfirst(page, removed, article, k)
         return
+
+
+def _headline_shaped(page: Page, i: int) -> bool:
+    """4-25 words without a final full stop."""
+    return 4 <= page.n_words[i] <= 25 and title_end(page.stripped[i])
 
 
 def _keep_standfirst(page: Page, removed: set[int], article: list[bool], head: int) -> None:
@@ -94,6 +111,56 @@ def _keep_standfirst(page: Page, removed: set[int], article: list[bool], head: i
         ):
             article[k] = True
         return
+
+
+def keep_listing(page: Page, removed: set[int], article: list[bool]) -> None:
+    """Keep a dated listing that continues the article: tour dates under "Tour Dates", a
+    race calendar under its heading. Its lines are short, alike and far from prose, so the
+    classifier scores them as a sidebar's; what tells them apart is that they follow a kept
+    article line directly (or a heading that does), or the page's own dateline when the
+    listing is the article (a calendar page), and that the rules kept them (a dated list of
+    other stories' titles is link spam to the rules)."""
+    nb = page.nonblank
+    k = 0
+    while k < len(nb):
+        j = k
+        while j < len(nb) and nb[j] not in removed and _listing_item(page, nb[j]):
+            j += 1
+        if j - k < LISTING_MIN:
+            k = j + 1
+            continue
+        head = k - 1
+        heading = (
+            head >= 0
+            and nb[head] not in removed
+            and page.n_words[nb[head]] <= LISTING_HEADING_WORDS
+            and title_end(page.stripped[nb[head]])
+        )
+        above = head - 1 if heading else head
+        passed = 0
+        while (
+            above >= 0
+            and passed < LISTING_PASS
+            and (nb[above] in removed or page.n_words[nb[above]] <= 3)
+        ):
+            above -= 1  # furniture and a section label over the heading ("StockCar")
+            passed += 1
+        attached = above >= 0 and nb[above] not in removed
+        # Under a kept line of the article (and its kept heading), or under the dateline.
+        continues = article[above] and (not heading or article[head])
+        if attached and (continues or meta(page, nb[above])):
+            for x in range(head if heading else k, j):
+                article[x] = True
+        k = j
+
+
+def _listing_item(page: Page, i: int) -> bool:
+    """A line of a dated listing: short, not a sentence, a date near its start."""
+    s = page.stripped[i]
+    if page.n_words[i] > LISTING_MAX_WORDS or not title_end(s):
+        return False
+    m = DATE.search(s)
+    return m is not None and m.start() <= LISTING_DATE_CHARS
 
 
 def meta(page: Page, i: int) -> bool:

@@ -36,7 +36,8 @@ _RELATED_HEADER = re.compile(
     r"leia também|artigos relacionados|posts relacionados|notícias relacionadas|"
     r"você (?:também )?pode gostar|mais lidas|gerelateerde artikelen|meest gelezen|lees ook|"
     r"czytaj (?:także|też)|podobne artykuły|najczęściej czytane|читайте также|"
-    r"вам (?:также )?может быть интересно|похожие (?:статьи|новости))\s*:?$",
+    r"вам (?:также )?может быть интересно|похожие (?:статьи|новости)|"
+    r"関連記事|新着記事|人気記事|おすすめ記事|関連ニュース|相关文章|相關文章|热门文章)\s*:?$",
     re.IGNORECASE,
 )
 # An inline link to another story, introduced by a label: "READ MORE: China plague...",
@@ -51,6 +52,10 @@ _RELATED_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _INLINE_MAX_WORDS = 30
+# A link's arrow before a title; a list bullet ("•", "-") is not one.
+_CHEVRONS = ("»", "›", "►", "▸")
+# Chevron links on a page from which the teaser under each one goes with it.
+_CHEVRON_CARDS_MIN = 3
 # An ellipsis glued to a word: the end of a title cut to fit a teaser card.
 _CUT_TITLE = re.compile(r"\w(?:\.\.\.|…)$")
 _SHOP = re.compile(
@@ -120,15 +125,35 @@ def _stops_list(page: Page, j: int) -> bool:
 
 
 def _inline_links(page: Page, taken: set[int]) -> list[int]:
-    """Lines that are a labelled link to another story ("READ MORE: ...")."""
+    """Lines that are a labelled link to another story ("READ MORE: ...") or a title behind a
+    link chevron ("» Horários dos Treinos e Corridas da F1")."""
     out = []
     for i in page.nonblank:
         if i in taken or page.n_words[i] > _INLINE_MAX_WORDS:
             continue
-        m = _RELATED_PREFIX.match(page.stripped[i])
-        if m and page.n_words[i] >= 2 and len(page.stripped[i]) > m.end() + 3:
+        s = page.stripped[i]
+        m = _RELATED_PREFIX.match(s)
+        labelled = m is not None and page.n_words[i] >= 2 and len(s) > m.end() + 3
+        chevron = s[:1] in _CHEVRONS and 2 <= page.n_words[i] <= _TITLE_MAX_WORDS
+        if labelled or (chevron and title_end(s)):
             out.append(i)
-    return out
+    chevrons = [i for i in out if page.stripped[i][:1] in _CHEVRONS]
+    if len(chevrons) >= _CHEVRON_CARDS_MIN:
+        # A box of such links: each may carry its teaser under it.
+        for i in chevrons:
+            j = page.next_nonblank(i)
+            if j < len(page.lines) and j not in taken and _chevron_blurb(page, j):
+                out.append(j)
+    return sorted(set(out))
+
+
+def _chevron_blurb(page: Page, j: int) -> bool:
+    """A teaser under a chevron link: 5 to _BLURB_MAX_WORDS + 20 words, one to three
+    sentences, not another link."""
+    s = page.stripped[j]
+    if s[:1] in _CHEVRONS or not 5 <= page.n_words[j] <= _BLURB_MAX_WORDS + 20:
+        return False
+    return ends_sentence(s) and count_sentence_ends(s) <= 3
 
 
 def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:

@@ -45,6 +45,7 @@ from .navigation_words import (
     SITE_TERMS,
     SITE_TERMS_KEYS,
     SITE_TERMS_MAX_WORDS,
+    SITE_TERMS_OPENING_MAX_WORDS,
     SKIP_KEYS,
     SKIP_LINK,
     SUBSCRIBE,
@@ -63,6 +64,9 @@ from .navigation_words import (
     UI_PATTERN,
     UI_STARTS,
 )
+
+# How far into its line a notice may start and still open it (a bullet, an asterisk).
+_OPENING_CHARS = 3
 
 
 def menu_item(s: str) -> int:
@@ -190,6 +194,8 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
         s = page.stripped[i]
         w = page.n_words[i]
         if w > COOKIE_MAX_WORDS:
+            if i in terms and _site_terms(page, i):
+                hits["copyright"].append(i)
             continue
         body = page.body[i]
         reason = ""
@@ -218,17 +224,26 @@ def _line_findings(page: Page) -> dict[str, list[int]]:
             w <= 30
             and i in copyright
             and (RESERVED.search(s) or (COPYRIGHT.match(s) and not page.prose[i]))
-        ) or (
-            w <= SITE_TERMS_MAX_WORDS
-            and i in terms
-            and (m := SITE_TERMS.search(s)) is not None
-            and not in_double_quotes(s, m.start())
-        ):
+        ) or (i in terms and _site_terms(page, i)):
             reason = "copyright"
         if reason:
             hits[reason].append(i)
     hits["subscribe"] = sorted({*hits["subscribe"], *_newsletter_pitch(page, subscribe)})
     return hits
+
+
+def _site_terms(page: Page, i: int) -> bool:
+    """The site's legal small print: a SITE_TERMS notice (not quoted) on a line of at most
+    SITE_TERMS_MAX_WORDS words, or of at most SITE_TERMS_OPENING_MAX_WORDS when the notice
+    opens the line (the whole paragraph is then the notice)."""
+    s = page.stripped[i]
+    w = page.n_words[i]
+    if w > SITE_TERMS_OPENING_MAX_WORDS:
+        return False
+    m = SITE_TERMS.search(s)
+    if m is None or in_double_quotes(s, m.start()):
+        return False
+    return w <= SITE_TERMS_MAX_WORDS or m.start() <= _OPENING_CHARS
 
 
 def _newsletter_pitch(page: Page, candidates: set[int]) -> list[int]:

@@ -91,12 +91,14 @@ UI_LABELS = frozenset(
         "lire la suite", "leer más", "leggi di più", "ver más", "previous post", "next post",
         "older post", "newer post", "older posts", "newer posts", "reply", "cancel reply",
         "back to gallery", "see full gallery", "view full gallery", "next prev",
+        "publicidade", "sponsored links", "スポンサードリンク", "広告",
     }
 )  # fmt: skip
 # "5 min read", "3-minute read", "Reading time: 4 minutes", "00:00 / 03:21".
 UI_PATTERN = re.compile(
     r"^(?:\d{1,3}[ -]?(?:min(?:ute)?s?|mins?)\.? read(?:ing)?(?: time)?|"
-    r"(?:reading time|lesezeit|temps de lecture)\s*:?\s*\d{1,3}\s*\w{0,8}|"
+    r"(?:reading time|lesezeit|temps de lecture|tempo de leitura|tiempo de lectura|"
+    r"tempo di lettura|leestijd|czas czytania)\s*:?\s*\d{1,3}\s*\w{0,8}|"
     r"\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?|"
     r"(?:updated |posted )?\d{1,3}\s?(?:[smhd]|mins?|hrs?|minutes?|hours?|days?) ago|"
     r"\d[\d.,]{0,6}\s*[km]?\s*(?:comments?|shares?|views?|likes?)|"
@@ -105,18 +107,21 @@ UI_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-UI_STARTS = ("reading time", "lesezeit", "temps de lecture")
+UI_STARTS = (
+    "reading time", "lesezeit", "temps de lecture", "tempo de leitura", "tiempo de lectura",
+    "tempo di lettura", "leestijd", "czas czytania",
+)  # fmt: skip
 # Share / print / e-mail bars: every word on the line comes from this vocabulary.
 SHARE_CORE = wordset(
     """share shares sharing tweet tweets email e-mail mail print facebook twitter whatsapp
     linkedin pinterest reddit telegram flipboard messenger tumblr bluesky threads
     mastodon permalink bookmark teilen drucken partager imprimer compartir imprimir
-    condividi stampa"""
+    condividi stampa compartilhar compartilhe pint pinit"""
 )
 SHARE_VOCAB = SHARE_CORE | wordset(
     """on this the a an article story page post via to link url copy copied opens in new
     window tab click x sms more options gift save saved share-this or and with your friend
-    friends e mail e-mail print-friendly version auf per sur"""
+    friends e mail e-mail print-friendly version auf per sur pin baixar download"""
 )
 
 # Cookie banners speak about the site's own cookies in the first person, or are buttons.
@@ -182,13 +187,22 @@ SITE_TERMS = re.compile(
     r"\bby (?:registering|signing up|subscribing|creating an account),? you\b.{0,120}?\bagree\b|"
     r"\bwhen you (?:buy|purchase|shop) (?:something |products? )?(?:through|via|using) "
     r"(?:the |our )?(?:retail )?links\b|"
-    r"\bthe information (?:provided |contained )?on this (?:web)?site\b",
+    r"\bthe information (?:provided |contained )?on this (?:web)?site\b|"
+    # The disclaimers of health and fitness shops: the FDA formula, "for informational
+    # purposes only", "Results vary depending on ...".
+    r"\bnot been evaluated by the (?:food and drug administration|fda)\b|"
+    r"\b(?:is|are) (?:provided )?for (?:general )?informational purposes only\b|"
+    r"^\W?results (?:may )?vary depending on\b",
     re.IGNORECASE,
 )
 SITE_TERMS_MAX_WORDS = 80
+# A notice that opens its line ("By registering you become a member ... and agree to the
+# Terms of Use ...") is small print throughout, however long.
+SITE_TERMS_OPENING_MAX_WORDS = 160
 SITE_TERMS_KEYS = (
     "this site", "this website", "trademarks", "registering", "signing up", "subscribing",
-    "creating an account", "links",
+    "creating an account", "links", "food and drug", "fda", "informational purposes",
+    "results",
 )  # fmt: skip
 CRUMB_CHARS = re.compile(r"[›»>→/|•·]")
 # A line that is an HTML tag (or a run of them) left in scraped text: a tracking pixel,
@@ -240,7 +254,18 @@ COMMENT_FORM = re.compile(
     r"\bil tuo indirizzo (?:e-?mail )?non sarà pubblicato\b|"
     r"\bi campi obbligatori sono contrassegnati\b|"
     r"\b(?:je|uw) e-?mailadres wordt niet gepubliceerd\b|\bvereiste velden zijn gemarkeerd\b|"
-    r"\btwój adres (?:e-?mail )?nie zostanie opublikowany\b|\bwymagane pola są oznaczone\b",
+    r"\btwój adres (?:e-?mail )?nie zostanie opublikowany\b|\bwymagane pola są oznaczone\b|"
+    # The moderation policy over a comment form: "ATENÇÃO: Comentários com textos
+    # ininteligíveis ... não serão aprovados", "Comments are moderated".
+    r"\bcomentários\b.{0,160}\bnão serão (?:aprovados|publicados)\b|"
+    r"\bcomments? (?:are|will be) (?:moderated|reviewed before)\b|"
+    r"\bcomments\b.{0,160}\bwill not be (?:approved|published)\b|"
+    r"\bcomentarios\b.{0,160}\bno serán (?:aprobados|publicados)\b|"
+    r"\bcommentaires\b.{0,160}\bne seront pas (?:publiés|validés)\b|"
+    r"\bles commentaires sont modérés\b|"
+    r"\bkommentare werden\b.{0,40}\b(?:moderiert|freigeschaltet)\b|"
+    r"\bcommenti\b.{0,160}\bnon saranno (?:pubblicati|approvati)\b|\bi commenti sono moderati\b|"
+    r"\breacties worden gemodereerd\b|\bkomentarze są moderowane\b",
     re.IGNORECASE,
 )
 COMMENT_FORM_KEYS = (
@@ -249,18 +274,21 @@ COMMENT_FORM_KEYS = (
     "no será publicad", "obligatorios están", "ne sera pas publiée", "champs obligatoires",
     "nicht veröffentlicht", "felder sind", "non sarà pubblicato", "campi obbligatori",
     "niet gepubliceerd", "velden zijn", "nie zostanie opublikowany", "pola są oznaczone",
+    "comentários", "comments", "comment", "commentaires", "comentarios", "commenti",
+    "kommentare", "reacties", "komentarze",
 )  # fmt: skip
 COMMENT_FORM_MAX_WORDS = 40
 # A tag box: the label alone ("Tags") over a list of keywords, or "Tags: a, b, c" on one line.
 TAGS_LABEL = re.compile(
     r"^(?:tags?|tagged(?: with| in)?|tagi|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|[ée]tiquettes|"
-    r"mots[- ]cl[ée]s|etiquetas|palavras[- ]chave|trefwoorden|темы|теги|метки)\s*:?",
+    r"mots[- ]cl[ée]s|etiquetas|palavras[- ]chave|trefwoorden|темы|теги|метки|タグ|标签|標籤)"
+    r"\s*[:：]?",
     re.IGNORECASE,
 )
 TAGS_KEYS = (
     "tag", "tags", "tagged", "tagi", "schlagwörter", "stichwörter", "étiquettes", "etiquettes",
     "mots-clés", "mots", "etiquetas", "palavras-chave", "palavras", "trefwoorden", "темы",
-    "теги", "метки",
+    "теги", "метки", "タグ", "标签", "標籤",
 )  # fmt: skip
 # The keywords: 3+ items separated by commas, pipes or bullets, each of 1-6 words.
 TAG_ITEMS_MIN = 3

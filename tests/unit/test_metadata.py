@@ -14,7 +14,7 @@ from summarizer.metadata.agencies import agency_name, find_agencies
 from summarizer.metadata.bylines import parse_byline
 from summarizer.metadata.dates import find_dates, normalize_iso
 from summarizer.quality import analyze_quality
-from summarizer.schemas import FlagKind
+from summarizer.schemas import Flag, FlagKind, Severity
 from summarizer.schemas.source import MetaOrigin, SourcedDate, SourcedValue, SourceMetadata
 
 from .fake_profiles import profile
@@ -187,6 +187,41 @@ def test_wire_story_from_text() -> None:
         "Harbour Times Ltd",
         MetaOrigin.text_copyright,
     )
+
+
+BLOG = "\n".join(
+    [
+        "Uma palinha das brincadeiras musicais do grupo Serelepe",
+        "Carlos Nadalim 27/09/2018 Comente! Alfabetização, Brinquedos e Brincadeiras, Música",
+        "Tempo de leitura: 1 minuto",
+        "Nunca ouviu as sensacionais brinquedorias musicais do grupo Serelepe, de Belo "
+        "Horizonte? Assista a uma palinha e cante junto com as crianças da escola.",
+        "O grupo canta parlendas, trava-línguas e cantigas de roda com instrumentos feitos "
+        "pelas próprias crianças, e o resultado é uma festa.",
+        "Vale a pena ouvir com os filhos e repetir as brincadeiras em casa, no carro ou na "
+        "hora de dormir, sem pressa nenhuma.",
+    ]
+)
+
+
+def test_a_byline_the_line_classifier_removed_as_metadata_is_still_read() -> None:
+    # The line classifier drops bylines and datelines from the clean text with an info flag
+    # (page metadata, devset-pt-serelepe-blog); they are still read as the byline and date.
+    lines = split_lines(BLOG)
+    info = Flag(
+        kind=FlagKind.navigation_boilerplate,
+        severity=Severity.info,
+        start_line=2,
+        end_line=2,
+        evidence=lines[1],
+        explanation="line classifier: a byline",
+        removed=True,
+    )
+    for flags in ([], [info]):
+        meta = extract_from_text(lines, flags=flags)
+        assert _values(meta.authors) == [("Carlos Nadalim", "text-byline", 2)]
+        assert meta.published is not None
+        assert (meta.published.value, meta.published.line) == ("2018-09-27", 2)
 
 
 GERMAN = "\n".join(
