@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta, timezone
 
 from ..months import LONG_MONTH_NAMES, MONTH_OF
 
-_MONTH_OF = MONTH_OF
 # Words of date lines that are never part of a person's name: labels, weekdays, months.
 DATE_LABEL_WORDS = (
     frozenset(
@@ -32,7 +31,7 @@ DATE_LABEL_WORDS = (
     )
     | LONG_MONTH_NAMES
 )
-_MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True)) + ")"
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTH_OF), key=len, reverse=True)) + ")"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)"
 # "July 25, 2024", "Nov. 20, 2019", "Wed, Nov 20 2019".
@@ -156,7 +155,7 @@ def find_dates(line: str) -> list[TextDate]:
     for m in _NO_YEAR_RE.finditer(line):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        month, day = _MONTH_OF[m.group("month").lower()], int(m.group("day"))
+        month, day = MONTH_OF[m.group("month").lower()], int(m.group("day"))
         if 1 <= day <= 31:
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), None, month, day))
@@ -195,7 +194,7 @@ def _date_of(m: re.Match[str]) -> date | None:
             day, month = (b, a) if b > 12 >= a else (a, b)
             d = date(y, month, day)
         else:
-            month = _MONTH_OF[m.group("month").lower()]
+            month = MONTH_OF[m.group("month").lower()]
             d = date(int(m.group("year")), month, int(m.group("day")))
     except ValueError:
         return None

@@ -133,6 +133,19 @@ def count_sentence_ends(s: str) -> int:
     return len(_SENTENCE_END.findall(s))
 
 
+# A teaser's blurb under its title (a card's, a chevron link's): 5-50 words, one to three
+# sentences.
+BLURB_WORDS = (5, 50)
+BLURB_SENTENCES = 3
+
+
+def teaser_blurb(s: str, words: int) -> bool:
+    """Does a line of `words` words read as a teaser's blurb (see BLURB_WORDS)?"""
+    if not BLURB_WORDS[0] <= words <= BLURB_WORDS[1] or not ends_sentence(s):
+        return False
+    return count_sentence_ends(s) <= BLURB_SENTENCES
+
+
 def in_double_quotes(line: str, pos: int) -> bool:
     """True when position pos of line lies inside a double-quoted passage."""
     opened = False

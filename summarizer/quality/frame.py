@@ -41,9 +41,9 @@ from .base import (
     DATE,
     Finding,
     Page,
-    count_sentence_ends,
     ends_sentence,
     runs,
+    teaser_blurb,
     title_end,
 )
 
@@ -61,8 +61,6 @@ _LABELS_BETWEEN = 2
 _CARDS_MIN = 3
 _CARD_TITLE_WORDS = (4, 20)
 _CARD_BYLINE_MAX_WORDS = 8
-_BLURB_MAX_WORDS = 50
-_BLURB_SENTENCES = 3
 
 
 def _menu_short(page: Page, i: int) -> bool:
@@ -109,16 +107,11 @@ def _teasers(
         if len(w) >= 4
     }
 
-    def foreign(i: int) -> bool:
-        words = [w for w in page.words(i) if len(w) >= 4]
-        shared = sum(1 for w in words if w in vocab)
-        return bool(words) and shared < _TEASER_MAX_SHARED * len(words)
-
     out: list[tuple[int, int]] = []
     run: list[int] = []  # the titles of the current list
     gap = 0  # short lines since its last title
     for i in [*side, -1]:
-        if i in titles and foreign(i):
+        if i in titles and _foreign(page, i, vocab):
             run.append(i)
             gap = 0
             continue
@@ -143,9 +136,7 @@ def _cards(page: Page, first: int, removed: set[int]) -> list[tuple[int, int]]:
         for j in pending:
             vocab.update(page.words(j))  # short words too: only 4+-letter ones are looked up
         pending.clear()
-        words = [w for w in page.words(i) if len(w) >= 4]
-        shared = sum(1 for w in words if w in vocab)
-        return bool(words) and shared < _TEASER_MAX_SHARED * len(words)
+        return _foreign(page, i, vocab)
 
     out: list[tuple[int, int]] = []
     cards: list[tuple[int, int]] = []  # (title, tail) of the current run
@@ -179,6 +170,14 @@ def _cards(page: Page, first: int, removed: set[int]) -> list[tuple[int, int]]:
     return out
 
 
+def _foreign(page: Page, i: int, vocab: set[str]) -> bool:
+    """Another story's title: fewer than _TEASER_MAX_SHARED of its 4+-letter words are in
+    the article's vocabulary."""
+    words = [w for w in page.words(i) if len(w) >= 4]
+    shared = sum(1 for w in words if w in vocab)
+    return bool(words) and shared < _TEASER_MAX_SHARED * len(words)
+
+
 def _card_title(page: Page, i: int) -> bool:
     """A card's title: 4-20 words, title-shaped (or cut short). (Undated and not a byline:
     checked by the caller, once the blurb under it is there.)"""
@@ -189,15 +188,12 @@ def _card_title(page: Page, i: int) -> bool:
 
 
 def _card_tail(page: Page, j: int) -> bool:
-    """What follows a card's title: a one-sentence blurb of at most _BLURB_MAX_WORDS words,
-    or the story's byline ("by Anmol")."""
+    """What follows a card's title: a blurb (base.teaser_blurb) or the story's byline ("by
+    Anmol")."""
     s = page.stripped[j]
-    w = page.n_words[j]
     if BYLINE.match(s):
-        return w <= _CARD_BYLINE_MAX_WORDS
-    if not 5 <= w <= _BLURB_MAX_WORDS or not ends_sentence(s):
-        return False
-    return count_sentence_ends(s) <= _BLURB_SENTENCES
+        return page.n_words[j] <= _CARD_BYLINE_MAX_WORDS
+    return teaser_blurb(s, page.n_words[j])
 
 
 def body_span(page: Page, removed: set[int], frame: set[int]) -> tuple[int, int] | None:

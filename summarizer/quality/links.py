@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 
 from ..schemas import FlagKind, Severity
-from .base import Finding, Page, count_sentence_ends, ends_sentence, runs, title_end
+from .base import (
+    Finding,
+    Page,
+    count_sentence_ends,
+    ends_sentence,
+    runs,
+    teaser_blurb,
+    title_end,
+)
 from .navigation import menu_item, ui_label
 from .navigation_words import COMMENT_FORM
 
@@ -148,12 +156,9 @@ def _inline_links(page: Page, taken: set[int]) -> list[int]:
 
 
 def _chevron_blurb(page: Page, j: int) -> bool:
-    """A teaser under a chevron link: 5 to _BLURB_MAX_WORDS + 20 words, one to three
-    sentences, not another link."""
+    """A teaser under a chevron link (base.teaser_blurb), not another link."""
     s = page.stripped[j]
-    if s[:1] in _CHEVRONS or not 5 <= page.n_words[j] <= _BLURB_MAX_WORDS + 20:
-        return False
-    return ends_sentence(s) and count_sentence_ends(s) <= 3
+    return s[:1] not in _CHEVRONS and teaser_blurb(s, page.n_words[j])
 
 
 def _related_lists(page: Page, taken: set[int]) -> list[tuple[int, int, int]]:

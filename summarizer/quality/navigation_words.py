@@ -94,11 +94,15 @@ UI_LABELS = frozenset(
         "publicidade", "sponsored links", "スポンサードリンク", "広告",
     }
 )  # fmt: skip
+# "Reading time: 4 minutes" in the eight languages.
+UI_STARTS = (
+    "reading time", "lesezeit", "temps de lecture", "tempo de leitura", "tiempo de lectura",
+    "tempo di lettura", "leestijd", "czas czytania",
+)  # fmt: skip
 # "5 min read", "3-minute read", "Reading time: 4 minutes", "00:00 / 03:21".
 UI_PATTERN = re.compile(
     r"^(?:\d{1,3}[ -]?(?:min(?:ute)?s?|mins?)\.? read(?:ing)?(?: time)?|"
-    r"(?:reading time|lesezeit|temps de lecture|tempo de leitura|tiempo de lectura|"
-    r"tempo di lettura|leestijd|czas czytania)\s*:?\s*\d{1,3}\s*\w{0,8}|"
+    rf"(?:{'|'.join(UI_STARTS)})\s*:?\s*\d{{1,3}}\s*\w{{0,8}}|"
     r"\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?|"
     r"(?:updated |posted )?\d{1,3}\s?(?:[smhd]|mins?|hrs?|minutes?|hours?|days?) ago|"
     r"\d[\d.,]{0,6}\s*[km]?\s*(?:comments?|shares?|views?|likes?)|"
@@ -107,10 +111,6 @@ UI_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-UI_STARTS = (
-    "reading time", "lesezeit", "temps de lecture", "tempo de leitura", "tiempo de lectura",
-    "tempo di lettura", "leestijd", "czas czytania",
-)  # fmt: skip
 # Share / print / e-mail bars: every word on the line comes from this vocabulary.
 SHARE_CORE = wordset(
     """share shares sharing tweet tweets email e-mail mail print facebook twitter whatsapp
